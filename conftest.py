@@ -1,0 +1,10 @@
+"""Test collection: without torch, the `empirical` package (and its doctests) is skipped, so the
+slt_theory suite still runs on a torch-free install."""
+
+import importlib.util
+
+collect_ignore_glob = []
+if importlib.util.find_spec("torch") is None:
+    collect_ignore_glob += ["empirical/*", "tests/empirical/*"]
+# command-line modules are exercised through their own tests, not collected as doctests
+collect_ignore_glob += ["slt_theory/cli*.py", "empirical/cli*.py"]
