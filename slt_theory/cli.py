@@ -11,6 +11,7 @@ from .errors import InvalidParameterError
 
 SUBCOMMANDS = {
     "width": ("slt_theory.cli_width", "width (and samples) a frozen source needs, with the formula"),
+    "size": ("slt_theory.cli_size", "bits of a ticket of the proved width (hardware sizing)"),
     "mc": ("slt_theory.cli_mc", "Monte Carlo coverage of the subset-sum bounds, grid sweeps"),
     "train": ("empirical.cli_train", "Edge-Popup in a partially frozen network (needs torch)"),
 }
