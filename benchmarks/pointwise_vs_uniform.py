@@ -8,15 +8,9 @@ import argparse
 import json
 
 import numpy as np
-from scipy import stats
 
 from slt_theory.coverage_reference import covers_reference
-
-
-def clopper_pearson(k, n, level=0.95):
-    lo = 0.0 if k == 0 else stats.beta.ppf((1 - level) / 2, k, n - k + 1)
-    hi = 1.0 if k == n else stats.beta.ppf(1 - (1 - level) / 2, k + 1, n - k)
-    return float(lo), float(hi)
+from slt_theory.montecarlo import clopper_pearson
 
 
 def main(argv=None):

@@ -6,6 +6,8 @@ and exact subset-sum solvers that check them.
 120
 >>> slt_theory.required_width(0.01, 0.5) >= slt_theory.width_bound(0.01, 0.5).lower_bound
 True
+>>> slt_theory.covers([0.5, -0.25, 0.125], 0.25, lo=-0.5, hi=0.75)
+True
 
 Imports neither torch nor matplotlib.
 """
@@ -13,16 +15,31 @@ Imports neither torch nor matplotlib.
 from .bounds import (
     WidthBound, counting_lower_bound_samples, required_samples, required_width, width_bound,
 )
+from .calibration import CalibratedSamples, calibrated_samples
+from .construction import (
+    EntryFailure, FrozenSource, TargetNetwork, TicketResult, construct_ticket, covers_every_target,
+)
 from .errors import InvalidParameterError
+from .montecarlo import (
+    CoverageResult, RequiredSamples, clopper_pearson, coverage_probability,
+    empirical_required_samples, lower_confidence_bound, upper_confidence_bound,
+)
+from .size import TicketSize, ticket_size
+from .subset_sum import MAX_INTERVALS, FreezeState, covers, find_subset, product_terms, subset_sum_error
+from .sweep import sweep
+from .verification import (
+    ErrorEstimate, SuccessRate, masked_source, measure_error, success_probability, ticket_forward,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "InvalidParameterError",
-    "WidthBound",
-    "counting_lower_bound_samples",
-    "required_samples",
-    "required_width",
-    "width_bound",
-    "__version__",
+    "CalibratedSamples", "CoverageResult", "EntryFailure", "ErrorEstimate", "FreezeState",
+    "FrozenSource", "InvalidParameterError", "MAX_INTERVALS", "RequiredSamples", "SuccessRate",
+    "TargetNetwork", "TicketResult", "TicketSize", "WidthBound", "__version__",
+    "calibrated_samples", "clopper_pearson", "construct_ticket", "counting_lower_bound_samples",
+    "coverage_probability", "covers", "covers_every_target", "empirical_required_samples",
+    "find_subset", "lower_confidence_bound", "masked_source", "measure_error", "product_terms",
+    "required_samples", "required_width", "subset_sum_error", "success_probability", "sweep",
+    "ticket_forward", "ticket_size", "upper_confidence_bound", "width_bound",
 ]

@@ -8,9 +8,13 @@ Every statement here is *uniform*: one random draw serves every target in the in
 
 import functools
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
+
+from . import _validate
+from .errors import InvalidParameterError
 
 # ---------------------------------------------------------------------------------------------
 # Symbols (docs/theory.md, "Notation")
@@ -185,11 +189,6 @@ def frozen_samples_plan(
 # ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
-from dataclasses import dataclass, field  # noqa: E402
-
-from . import _validate  # noqa: E402
-from .errors import InvalidParameterError  # noqa: E402
-
 _CONSTANTS = ("proved", "calibrated")
 
 
@@ -519,3 +518,26 @@ def required_width(
         eps, freeze_ratio, delta=delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio,
         depth=depth, widths=widths, constant=constant,
     ).width
+
+
+def latex_table():
+    r"""The bound expressions of docs/theory.md as a LaTeX tabular, generated from the sympy
+    expressions above (paper_figures/bounds_table.py writes it to a file).
+
+    >>> print(latex_table().splitlines()[0])
+    \begin{tabular}{lll}
+    """
+    entries = [
+        ("Theorem 1", "failure of $K$ uniform samples", WINDOW_FAILURE),
+        ("Theorem 1", "samples for failure $\\delta$", WINDOW_SAMPLES),
+        ("Corollary 1", "$C$ in $C\\log(1/\\min(\\varepsilon,\\delta)) + C_0$", C_SYMBOLIC),
+        ("Lemma 3'", "extension samples", EXTENSION_SAMPLES),
+        ("Lemma 4", "locked offset $T$", LOCK_OFFSET),
+        ("Lemma 5", "free-count tail", FREE_COUNT_FAILURE),
+        ("Prop. 4", "free product term", PRODUCT_FREE),
+        ("Lemma 7", "per-entry error", ENTRY_ERROR),
+        ("Prop. 1", "counting lower bound", COUNTING_SAMPLES),
+    ]
+    lines = ["\\begin{tabular}{lll}", "statement & quantity & expression \\\\", "\\hline"]
+    lines += [f"{where} & {what} & ${sp.latex(expr)}$ \\\\" for where, what, expr in entries]
+    return "\n".join(lines + ["\\end{tabular}", ""])

@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "width": ("slt_theory.cli_width", "width (and samples) a frozen source needs, with the formula"),
     "size": ("slt_theory.cli_size", "bits of a ticket of the proved width (hardware sizing)"),
     "mc": ("slt_theory.cli_mc", "Monte Carlo coverage of the subset-sum bounds, grid sweeps"),
+    "reproduce": ("empirical.cli_reproduce", "the quick reproduction end to end into a report folder"),
     "train": ("empirical.cli_train", "Edge-Popup in a partially frozen network (needs torch)"),
 }
 

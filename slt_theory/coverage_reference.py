@@ -94,14 +94,16 @@ def subset_sums_brute_force(values):
 def subset_sum_error_brute_force(values, *, locked_sum=0.0, lo=-1.0, hi=1.0):
     """sup over z in [lo, hi] of the distance from z - locked_sum to the nearest subset sum.
 
-    The supremum is attained at lo, at hi or at a midpoint between consecutive sums.
+    The supremum is attained at lo, at hi or at a midpoint between consecutive sums; distances
+    are found by binary search in the sorted sums (memory linear in 2^m).
     """
     sums = np.unique(subset_sums_brute_force(values)) + locked_sum
-    candidates = [lo, hi]
     mids = (sums[:-1] + sums[1:]) / 2.0
-    candidates.extend(m for m in mids if lo <= m <= hi)
-    candidates = np.asarray(candidates)
-    return float(np.max(np.min(np.abs(candidates[:, None] - sums[None, :]), axis=1)))
+    candidates = np.concatenate([[lo, hi], mids[(mids >= lo) & (mids <= hi)]])
+    right = np.clip(np.searchsorted(sums, candidates), 0, sums.size - 1)
+    left = np.clip(right - 1, 0, sums.size - 1)
+    nearest = np.minimum(np.abs(candidates - sums[left]), np.abs(candidates - sums[right]))
+    return float(nearest.max())
 
 
 def covers_brute_force(values, eps, *, locked_sum=0.0, lo=-1.0, hi=1.0):

@@ -3,21 +3,16 @@ is at least 1 - delta. The exact coverage test is the plain one of Lemma 1 (docs
 the tolerance is a one-sided 99.9% Clopper-Pearson upper confidence bound, never a tuned number.
 """
 
+import functools
+
 import numpy as np
 import pytest
-from scipy import stats
 
-from slt_theory import bounds
+from slt_theory import bounds, montecarlo
 from slt_theory.coverage_reference import covers_reference
 
 LEVEL = 0.999
-
-
-def upper_confidence_bound(successes, trials, level=LEVEL):
-    """One-sided Clopper-Pearson upper bound on a binomial proportion."""
-    if successes >= trials:
-        return 1.0
-    return float(stats.beta.ppf(level, successes + 1, trials - successes))
+upper_confidence_bound = functools.partial(montecarlo.upper_confidence_bound, level=LEVEL)
 
 
 def test_upper_confidence_bound_is_a_real_test():

@@ -1,0 +1,237 @@
+"""Source architectures built from supermask layers, each with a width factor.
+
+Every weight layer is a :class:`~empirical.layers.SupermaskLinear` or
+:class:`~empirical.layers.SupermaskConv2d` without bias; batch norm is non-affine unless
+``affine_bn=True``. :func:`build_model` records the architecture name and arguments on the model
+(``model.arch``) so that a ticket file can rebuild it.
+
+Widths are ``max(1, round(width * channels))``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from slt_theory._validate import choice, integer, positive
+from slt_theory.errors import InvalidParameterError
+
+from .layers import SupermaskConv2d, SupermaskLinear
+
+__all__ = ["MLP", "Conv6", "ResNet18", "ResNet50", "GIN", "MODELS", "build_model", "count_weights"]
+
+
+def _w(width: float, channels: int) -> int:
+    return max(1, int(round(width * channels)))
+
+
+def _bn(kind, channels, affine):
+    return kind(channels, affine=affine)
+
+
+class MLP(nn.Module):
+    """Fully connected ReLU network ``in -> hidden... -> out`` (optionally with batch norm)."""
+
+    def __init__(self, in_features: int = 64, hidden: tuple = (128, 128), out_features: int = 10,
+                 width: float = 1.0, batch_norm: bool = False, affine_bn: bool = False):
+        super().__init__()
+        sizes = [integer("in_features", in_features, 1)]
+        sizes += [_w(width, integer("hidden", h, 1)) for h in hidden]
+        sizes += [integer("out_features", out_features, 1)]
+        layers = []
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(SupermaskLinear(a, b))
+            if i < len(sizes) - 2:
+                if batch_norm:
+                    layers.append(nn.BatchNorm1d(b, affine=affine_bn))
+                layers.append(nn.ReLU())
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x.flatten(1))
+
+
+class Conv6(nn.Module):
+    """Conv6 of Frankle & Carbin / Ramanujan et al.: conv 64, 64, 128, 128, 256, 256 (3x3, a 2x2
+    max-pool after each pair), then fully connected 256, 256, 10, on 32x32 inputs.
+
+    The fully connected layers are true linear layers (not 1x1 convolutions); at width 1 it has
+    2,261,184 weights and no biases.
+    """
+
+    def __init__(self, width: float = 1.0, num_classes: int = 10, in_channels: int = 3,
+                 batch_norm: bool = False, affine_bn: bool = False):
+        super().__init__()
+        c = [_w(width, k) for k in (64, 64, 128, 128, 256, 256)]
+        layers, prev = [], in_channels
+        for i, ch in enumerate(c):
+            layers.append(SupermaskConv2d(prev, ch, 3, padding=1))
+            if batch_norm:
+                layers.append(nn.BatchNorm2d(ch, affine=affine_bn))
+            layers.append(nn.ReLU())
+            if i % 2 == 1:
+                layers.append(nn.MaxPool2d(2))
+            prev = ch
+        self.features = nn.Sequential(*layers)
+        f = _w(width, 256)
+        self.classifier = nn.Sequential(
+            SupermaskLinear(prev * 4 * 4, f), nn.ReLU(), SupermaskLinear(f, f), nn.ReLU(),
+            SupermaskLinear(f, num_classes))
+
+    def forward(self, x):
+        return self.classifier(self.features(x).flatten(1))
+
+
+class _Basic(nn.Module):
+    expansion = 1
+
+    def __init__(self, cin, planes, stride, affine):
+        super().__init__()
+        self.conv1 = SupermaskConv2d(cin, planes, 3, stride, 1)
+        self.bn1 = nn.BatchNorm2d(planes, affine=affine)
+        self.conv2 = SupermaskConv2d(planes, planes, 3, 1, 1)
+        self.bn2 = nn.BatchNorm2d(planes, affine=affine)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != planes:
+            self.shortcut = nn.Sequential(SupermaskConv2d(cin, planes, 1, stride),
+                                          nn.BatchNorm2d(planes, affine=affine))
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
+
+
+class _Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, cin, planes, stride, affine):
+        super().__init__()
+        out = planes * 4
+        self.conv1 = SupermaskConv2d(cin, planes, 1)
+        self.bn1 = nn.BatchNorm2d(planes, affine=affine)
+        self.conv2 = SupermaskConv2d(planes, planes, 3, stride, 1)  # stride on the 3x3 (v1.5)
+        self.bn2 = nn.BatchNorm2d(planes, affine=affine)
+        self.conv3 = SupermaskConv2d(planes, out, 1)
+        self.bn3 = nn.BatchNorm2d(out, affine=affine)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != out:
+            self.shortcut = nn.Sequential(SupermaskConv2d(cin, out, 1, stride),
+                                          nn.BatchNorm2d(out, affine=affine))
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = torch.relu(self.bn2(self.conv2(y)))
+        return torch.relu(self.bn3(self.conv3(y)) + self.shortcut(x))
+
+
+class _ResNet(nn.Module):
+    def __init__(self, block, blocks, width, num_classes, stem, affine_bn):
+        super().__init__()
+        choice("stem", stem, {"cifar", "imagenet"})
+        base = _w(width, 64)
+        if stem == "cifar":
+            self.stem = nn.Sequential(SupermaskConv2d(3, base, 3, 1, 1),
+                                      nn.BatchNorm2d(base, affine=affine_bn), nn.ReLU())
+        else:
+            self.stem = nn.Sequential(SupermaskConv2d(3, base, 7, 2, 3),
+                                      nn.BatchNorm2d(base, affine=affine_bn), nn.ReLU(),
+                                      nn.MaxPool2d(3, 2, 1))
+        stages, cin = [], base
+        for i, n in enumerate(blocks):
+            planes = _w(width, 64 * 2 ** i)
+            for j in range(n):
+                b = block(cin, planes, 2 if (j == 0 and i > 0) else 1, affine_bn)
+                stages.append(b)
+                cin = planes * block.expansion
+        self.layers = nn.Sequential(*stages)
+        self.fc = SupermaskLinear(cin, num_classes)
+
+    def forward(self, x):
+        x = self.layers(self.stem(x))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+class ResNet18(_ResNet):
+    """ResNet-18 with a CIFAR (3x3 conv, no max-pool) or ImageNet (7x7/2 conv + max-pool) stem."""
+
+    def __init__(self, width: float = 1.0, num_classes: int = 10, stem: str = "cifar",
+                 affine_bn: bool = False):
+        super().__init__(_Basic, (2, 2, 2, 2), width, num_classes, stem, affine_bn)
+
+
+class ResNet50(_ResNet):
+    """ResNet-50 (bottleneck v1.5, ImageNet stem by default), as in the reference ImageNet code."""
+
+    def __init__(self, width: float = 1.0, num_classes: int = 1000, stem: str = "imagenet",
+                 affine_bn: bool = False):
+        super().__init__(_Bottleneck, (3, 4, 6, 3), width, num_classes, stem, affine_bn)
+
+
+class GIN(nn.Module):
+    """Graph Isomorphism Network with mean aggregation, for node classification.
+
+    Layer k computes ``h <- W_k (h + mean_{j in N(i)} h_j)`` (GIN with epsilon = 0 and a one-layer
+    update, mean instead of sum aggregation), followed by non-affine batch norm and ReLU except on
+    the last layer, whose output is the class logits. The adjacency is a plain
+    ``torch.sparse_coo_tensor`` (see :func:`mean_adjacency`).
+    """
+
+    def __init__(self, in_features: int = 128, hidden: int = 386, num_classes: int = 40,
+                 num_layers: int = 4, width: float = 1.0, affine_bn: bool = False):
+        super().__init__()
+        num_layers = integer("num_layers", num_layers, 1)
+        h = _w(width, integer("hidden", hidden, 1))
+        sizes = [integer("in_features", in_features, 1)] + [h] * (num_layers - 1) + [num_classes]
+        self.convs = nn.ModuleList(SupermaskLinear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+        self.norms = nn.ModuleList(nn.BatchNorm1d(b, affine=affine_bn) for b in sizes[1:-1])
+
+    def forward(self, x, adj):
+        for k, conv in enumerate(self.convs):
+            x = conv(x + torch.sparse.mm(adj, x))
+            if k < len(self.norms):
+                x = torch.relu(self.norms[k](x))
+        return x
+
+
+def mean_adjacency(edge_index, num_nodes: int) -> torch.Tensor:
+    """Row-normalised sparse adjacency: ``(A x)_i`` is the mean of ``x_j`` over edges ``i <- j``.
+
+    Examples
+    --------
+    >>> a = mean_adjacency(torch.tensor([[0, 0, 1], [1, 2, 0]]), 3)
+    >>> a.to_dense().tolist()
+    [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    edge_index = torch.as_tensor(edge_index, dtype=torch.long)
+    rows = edge_index[0]
+    deg = torch.bincount(rows, minlength=num_nodes).clamp(min=1).to(torch.float32)
+    return torch.sparse_coo_tensor(edge_index, 1.0 / deg[rows], (num_nodes, num_nodes),
+                                   check_invariants=True).coalesce()
+
+
+MODELS = {"mlp": MLP, "conv6": Conv6, "resnet18": ResNet18, "resnet50": ResNet50, "gin": GIN}
+
+
+def build_model(name: str, **kwargs) -> nn.Module:
+    """Build a registered architecture and record ``model.arch = {"name": ..., "args": ...}``.
+
+    Examples
+    --------
+    >>> build_model("mlp", in_features=4, hidden=[8], out_features=2).arch
+    {'name': 'mlp', 'args': {'in_features': 4, 'hidden': [8], 'out_features': 2}}
+    """
+    choice("model", name, set(MODELS))
+    try:
+        model = MODELS[name](**kwargs)
+    except TypeError as err:  # unknown keyword
+        raise InvalidParameterError(f"bad arguments for model {name!r}: {err}") from None
+    if "width" in kwargs:
+        positive("width", kwargs["width"])
+    model.arch = {"name": name, "args": dict(kwargs)}
+    return model
+
+
+def count_weights(model: nn.Module) -> int:
+    """Number of source weights (entries of the supermask layers)."""
+    from .layers import supermask_layers
+    return sum(m.numel for _, m in supermask_layers(model))

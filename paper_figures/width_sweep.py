@@ -1,0 +1,65 @@
+"""Figure: error Edge-Popup reaches against the source's hidden width, per freeze setting, next to
+the widths the theory requires (Theorem 5) and the constructive / Monte Carlo widths.
+
+Reads the width-sweep table written by the main job (`slt reproduce`, stage "width_sweep"):
+    python paper_figures/width_sweep.py --data report/width_sweep --out report/figures
+(defaults: results/width_sweep and paper_figures/). Writes width_sweep.{png,pdf}.
+"""
+
+import argparse
+import csv
+import json
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(ROOT / "results" / "width_sweep"))
+    ap.add_argument("--out", default=str(ROOT / "paper_figures"))
+    args = ap.parse_args(argv)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    data = pathlib.Path(args.data)
+    with open(data / "rows.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    summary = json.loads((data / "summary.json").read_text())
+    settings = sorted({(float(r["prune_ratio"]), float(r["lock_ratio"])) for r in rows})
+    widths = sorted({int(r["width"]) for r in rows})
+    colors = plt.cm.viridis(np.linspace(0, 0.85, len(settings)))
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    for color, (p, l) in zip(colors, settings):
+        errs = [[float(r["error"]) for r in rows if float(r["prune_ratio"]) == p
+                 and float(r["lock_ratio"]) == l and int(r["width"]) == w] for w in widths]
+        med = [np.median(e) for e in errs]
+        lo = [np.quantile(e, 0.25) for e in errs]
+        hi = [np.quantile(e, 0.75) for e in errs]
+        label = "no freezing" if p == l == 0 else f"prune {p:g}, lock {l:g}"
+        ax.plot(widths, med, "o-", color=color, label=f"Edge-Popup, {label} (median, IQR)")
+        ax.fill_between(widths, lo, hi, color=color, alpha=0.2)
+        for s in summary["settings"]:
+            if s["prune_ratio"] == p and s["lock_ratio"] == l and s.get("required_width"):
+                ax.axvline(s["required_width"], color=color, ls="--", lw=1)
+                ax.annotate(f"proved, eps={s['eps']:g}", (s["required_width"], ax.get_ylim()[0]),
+                            rotation=90, fontsize=6, color=color, va="bottom")
+    for eps in sorted({s["eps"] for s in summary["settings"]}):
+        ax.axhline(eps, color="gray", ls=":", lw=1)
+    ax.set(xscale="log", yscale="log", xlabel="hidden width of the frozen source",
+           ylabel="sup output error over the unit sphere",
+           title=f"target widths {summary['target_widths']}, {summary['seeds']} seeds per point")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for ext in ("png", "pdf"):
+        fig.savefig(out / f"width_sweep.{ext}", dpi=130)
+
+
+if __name__ == "__main__":
+    main()
