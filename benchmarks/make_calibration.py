@@ -19,6 +19,7 @@ sidecar JSON (version, commit, seed, trials, date).
 import argparse
 import csv
 import datetime
+import io
 import json
 import math
 import os
@@ -29,7 +30,7 @@ import numpy as np
 
 from slt_theory import __version__
 from slt_theory.montecarlo import coverage_probability, lower_confidence_bound
-from slt_theory.sweep import git_commit
+from slt_theory.provenance import git_commit, write_text_atomic
 
 SETTINGS = [(0.0, 0.0), (0.5, 0.0), (0.25, 0.25), (0.3, 0.3), (0.35, 0.35), (0.0, 0.3), (0.7, 0.0)]
 EPS = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3]
@@ -70,12 +71,11 @@ def fit(points):
 
 
 def write_csv_atomic(path, header, rows):
-    tmp = path + ".tmp"
-    with open(tmp, "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    os.replace(tmp, path)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    write_text_atomic(path, buf.getvalue())
 
 
 def main(argv=None):

@@ -70,8 +70,9 @@ def main(argv=None) -> int:
     import slt_theory
 
     from .init import InitSpec
-    from .train import (DataHparams, ModelHparams, RunHparams, TrainHparams, _atomic_bytes,
-                        _atomic_json, _git_commit, baseline, train)
+    from slt_theory.provenance import git_commit, write_bytes_atomic, write_json_atomic
+
+    from .train import DataHparams, ModelHparams, RunHparams, TrainHparams, baseline, train
 
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -121,13 +122,13 @@ def main(argv=None) -> int:
                         "hidden": g[0]["hidden"], "mask_only_bits": g[0]["mask_only_bits"],
                         "seeds": len(g), "test_acc_mean": round(statistics.mean(acc), 4),
                         "test_acc_std": round(statistics.stdev(acc), 4) if len(acc) > 1 else 0.0})
-    _atomic_bytes(os.path.join(args.out, "results.csv"), to_csv(rows))
-    _atomic_bytes(os.path.join(args.out, "summary.csv"), to_csv(summary))
-    _atomic_json(os.path.join(args.out, "meta.json"), {
+    write_bytes_atomic(os.path.join(args.out, "results.csv"), to_csv(rows))
+    write_bytes_atomic(os.path.join(args.out, "summary.csv"), to_csv(summary))
+    write_json_atomic(os.path.join(args.out, "meta.json"), {
         "command": "python -m empirical.digits_compare " + " ".join(
             sys.argv[1:] if argv is None else argv),
         "args": vars(args), "sparsity": SPARSITY, "splits": {str(k): v for k, v in SPLITS.items()},
-        "git_commit": _git_commit(), "torch": torch.__version__,
+        "git_commit": git_commit(), "torch": torch.__version__,
         "frozen_slt": slt_theory.__version__,
         "wall_seconds": round(time.time() - start, 1)})
     for s in summary:

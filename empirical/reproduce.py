@@ -20,8 +20,8 @@ and width-sweep runs to a Dask cluster; local processes otherwise.
 import csv
 import dataclasses
 import datetime
+import io
 import json
-import os
 import pathlib
 import subprocess
 import sys
@@ -29,6 +29,7 @@ import time
 
 import slt_theory
 from slt_theory import bounds
+from slt_theory.provenance import git_commit, write_text_atomic
 from slt_theory.runstore import run_sweep
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -71,28 +72,11 @@ SCALES = {
 
 
 def _write_csv(path, rows):
-    path = pathlib.Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
-
-
-def _write_text(path, text):
-    path = pathlib.Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
-def _git_commit():
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                              capture_output=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text_atomic(path, buf.getvalue())
 
 
 # ------------------------------------------------------------------------------------- stages
@@ -110,7 +94,7 @@ def stage_bounds(out, scale, **_):
                     "required_width_one_weight": wb.width, "counting_lower_bound_width": wb.lower_bound,
                 })
     _write_csv(out / "bounds.csv", rows)
-    _write_text(out / "bounds.tex", bounds.latex_table())
+    write_text_atomic(out / "bounds.tex", bounds.latex_table())
     return rows
 
 
@@ -201,7 +185,7 @@ def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_row
         s["monte_carlo_width"] = _monte_carlo_width(eps, p, l, config.delta, scale.mc_trials)
         s["shares"] = {str(k): v for k, v in s["shares"].items()}
         summary.append(s)
-    _write_text(out / "summary.json", json.dumps({
+    write_text_atomic(out / "summary.json", json.dumps({
         "target_widths": list(config.target_widths), "seeds": len(config.seeds),
         "delta": config.delta, "settings": summary}, indent=1) + "\n")
     return summary
@@ -220,7 +204,7 @@ def stage_digits(out, scale, **_):
 
 def _meta(stage, scale):
     return {"stage": stage, "scale": dataclasses.asdict(scale), "version": slt_theory.__version__,
-            "commit": _git_commit()}
+            "commit": git_commit()}
 
 
 FIGURE_SCRIPTS = {
@@ -269,7 +253,7 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
             notes[stage] = _figure(stage, stage_dir, fig_dir)
         timings[stage] = round(time.time() - start, 1)
         print(f"[slt reproduce] stage {stage} done in {timings[stage]} s", flush=True)
-    _write_text(out / "README.md", _report(results, timings, notes, scale))
+    write_text_atomic(out / "README.md", _report(results, timings, notes, scale))
     return out
 
 
@@ -285,7 +269,7 @@ def _report(results, timings, notes, scale):
         "# frozen-slt quick reproduction" if scale == "quick" else "# frozen-slt reproduction",
         "",
         f"Made by `slt reproduce --scale {scale}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"frozen-slt {slt_theory.__version__}, commit {_git_commit()}. Stage times (s): {timings}. "
+        f"frozen-slt {slt_theory.__version__}, commit {git_commit()}. Stage times (s): {timings}. "
         "Every number below is in the CSV files beside this report; docs/theory.md proves the bounds.",
         "",
     ]

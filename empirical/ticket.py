@@ -15,13 +15,13 @@ import json
 import math
 import os
 import struct
-import tempfile
 
 import numpy as np
 import torch
 from torch import nn
 
 from slt_theory.errors import InvalidParameterError
+from slt_theory.provenance import write_bytes_atomic
 
 from .freezing import FreezeState
 from .layers import SupermaskConfig, initialize, supermask_layers
@@ -63,23 +63,6 @@ def _check_model(model):
         raise InvalidParameterError(
             "model must come from empirical.build_model and empirical.initialize (it needs "
             "model.arch and model.supermask_config)")
-
-
-def _atomic_write(path, chunks) -> None:
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".ticket")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for c in chunks:
-                f.write(c)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _rice_encode(bits: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -185,7 +168,7 @@ def save_ticket(model: nn.Module, path, entropy_code: bool = False) -> int:
     digest = hashlib.sha256()
     for b in body:
         digest.update(b)
-    _atomic_write(path, body + [digest.digest()])
+    write_bytes_atomic(path, body + [digest.digest()])
     return os.path.getsize(path)
 
 

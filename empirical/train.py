@@ -20,8 +20,6 @@ import hashlib
 import io
 import json
 import os
-import subprocess
-import tempfile
 import time
 from typing import Sequence
 
@@ -32,6 +30,7 @@ from torch import nn
 import slt_theory
 from slt_theory._validate import choice, integer, positive
 from slt_theory.errors import InvalidParameterError
+from slt_theory.provenance import git_commit, write_bytes_atomic, write_json_atomic
 
 from .data import Split, load_dataset
 from .layers import SupermaskConfig, attach_threshold_hook, initialize, realised_sparsity
@@ -147,33 +146,6 @@ def baseline(kind: str, *, sparsity: float = 0.5, prune_ratio: float = 0.0,
                            **config)
 
 
-def _atomic_bytes(path, payload: bytes):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _atomic_json(path, obj):
-    _atomic_bytes(path, (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode())
-
-
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=10, cwd=os.path.dirname(__file__))
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 @dataclasses.dataclass
 class RunState:
     """What callbacks see: the live objects and the metrics so far."""
@@ -247,18 +219,18 @@ class Checkpoint(Callback):
         torch.save({"epoch": state.epoch, "model": state.model.state_dict(),
                     "optimizer": state.optimizer.state_dict(),
                     "scheduler": state.scheduler.state_dict(), "history": state.history}, buf)
-        _atomic_bytes(os.path.join(state.run_dir, "checkpoint.pt"), buf.getvalue())
+        write_bytes_atomic(os.path.join(state.run_dir, "checkpoint.pt"), buf.getvalue())
 
 
 class MetricsLog(Callback):
     """``metrics.json`` and ``metrics.csv`` rewritten atomically after every epoch."""
 
     def on_epoch_end(self, state):
-        _atomic_json(os.path.join(state.run_dir, "metrics.json"), state.history)
+        write_json_atomic(os.path.join(state.run_dir, "metrics.json"), state.history)
         keys = list(dict.fromkeys(k for row in state.history for k in row))
         lines = [",".join(keys)] + [",".join(repr(r.get(k, "")) for k in keys)
                                     for r in state.history]
-        _atomic_bytes(os.path.join(state.run_dir, "metrics.csv"), ("\n".join(lines) + "\n").encode())
+        write_bytes_atomic(os.path.join(state.run_dir, "metrics.csv"), ("\n".join(lines) + "\n").encode())
 
 
 def _model_kwargs(hp: RunHparams, d: Split) -> dict:
@@ -317,8 +289,8 @@ def train(hp: RunHparams, runs_dir="runs", callbacks: Sequence[Callback] | None 
         with open(summary_path) as f:
             return json.load(f)
     os.makedirs(run_dir, exist_ok=True)
-    _atomic_json(os.path.join(run_dir, "hparams.json"), {
-        "hparams": hp.to_json(), "hash": hp.hash, "git_commit": _git_commit(),
+    write_json_atomic(os.path.join(run_dir, "hparams.json"), {
+        "hparams": hp.to_json(), "hash": hp.hash, "git_commit": git_commit(),
         "torch": torch.__version__, "numpy": np.__version__,
         "frozen_slt": slt_theory.__version__})
 
@@ -411,6 +383,6 @@ def train(hp: RunHparams, runs_dir="runs", callbacks: Sequence[Callback] | None 
                "size_bits": {"mask_only": size.mask_only, "complete": size.complete},
                "n_weights": size.n_weights, "n_free": size.n_free,
                "ticket_bytes": os.path.getsize(os.path.join(run_dir, "ticket.fslt"))}
-    _atomic_json(summary_path, summary)
+    write_json_atomic(summary_path, summary)
     return summary
 

@@ -17,16 +17,14 @@ Run: python paper_figures/construction_success_compute.py   (about 5 minutes on 
 import datetime
 import hashlib
 import json
-import os
 import pathlib
-import subprocess
 import sys
-import tempfile
 
 
 import slt_theory
 from slt_theory import bounds
 from slt_theory.montecarlo import clopper_pearson
+from slt_theory.provenance import git_commit, write_text_atomic
 from slt_theory.verification import success_probability
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -44,14 +42,6 @@ SETTINGS = [
 ]
 COLUMNS = ["hidden_width", "trials", "successes", "estimate", "ci_low", "ci_high", "upper_999",
            "uniform_successes", "uniform_ci_low", "uniform_ci_high", "median_error", "reasons"]
-
-
-def _git_commit():
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                              capture_output=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def _empirical_width(widths, p, lam):
@@ -80,13 +70,6 @@ def _required_width(widths, p, lam):
         return None  # locking with several inputs: not covered (Proposition 3)
 
 
-def _write_atomic(path, text):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def run_setting(name, widths, p, lam):
     params = {"name": name, "widths": list(widths), "eps": EPS, "delta": DELTA, "prune_ratio": p,
               "lock_ratio": lam, "freezing": "iid", "seeds": [SEEDS.start, SEEDS.stop],
@@ -98,7 +81,7 @@ def run_setting(name, widths, p, lam):
         return path
     params["required_width"] = _required_width(widths, p, lam)
     params["empirical_width"] = _empirical_width(widths, p, lam) if lam == 0 or max(widths[:-1]) == 1 else None
-    meta = dict(params, version=slt_theory.__version__, commit=_git_commit(),
+    meta = dict(params, version=slt_theory.__version__, commit=git_commit(ROOT) or "unknown",
                 date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
     lines = [f"# {json.dumps(meta, sort_keys=True)}", ",".join(COLUMNS)]
     for width in WIDTHS:
@@ -113,7 +96,7 @@ def run_setting(name, widths, p, lam):
         print(f"{name}: width {r.width}: {r.successes}/{r.trials} (every target at once: "
               f"{r.uniform_successes}), median error "
               f"{r.median_error:.3g} {r.reasons}", flush=True)
-    _write_atomic(path, "\n".join(lines) + "\n")
+    write_text_atomic(path, "\n".join(lines) + "\n")
     return path
 
 

@@ -44,15 +44,25 @@ def main(argv=None):
         ax.plot(widths, med, "o-", color=color, label=f"Edge-Popup, {label} (median, IQR)")
         ax.fill_between(widths, lo, hi, color=color, alpha=0.2)
         for s in summary["settings"]:
-            if s["prune_ratio"] == p and s["lock_ratio"] == l and s.get("required_width"):
+            if s["prune_ratio"] != p or s["lock_ratio"] != l:
+                continue
+            # the three reference widths at this eps, drawn at height eps: proved (dashed line),
+            # the proof's construction (x) and the exact-solver Monte Carlo (triangle)
+            if s.get("required_width"):
                 ax.axvline(s["required_width"], color=color, ls="--", lw=1)
-                ax.annotate(f"proved, eps={s['eps']:g}", (s["required_width"], ax.get_ylim()[0]),
-                            rotation=90, fontsize=6, color=color, va="bottom")
+            if s.get("constructive_width"):
+                ax.plot(s["constructive_width"], s["eps"], "x", color=color, ms=9, mew=2)
+            if s.get("monte_carlo_width"):
+                ax.plot(s["monte_carlo_width"], s["eps"], "^", color=color, ms=7)
     for eps in sorted({s["eps"] for s in summary["settings"]}):
         ax.axhline(eps, color="gray", ls=":", lw=1)
+    ax.plot([], [], "k--", lw=1, label="proved width (Theorem 4), per setting")
+    ax.plot([], [], "kx", ms=9, mew=2, label="construction reaches eps (at height eps)")
+    ax.plot([], [], "k^", ms=7, label="exact-solver Monte Carlo width (at height eps)")
     ax.set(xscale="log", yscale="log", xlabel="hidden width of the frozen source",
            ylabel="sup output error over the unit sphere",
-           title=f"target widths {summary['target_widths']}, {summary['seeds']} seeds per point")
+           title=f"target widths {summary['target_widths']}, {summary['seeds']} seeds per point, "
+                 f"delta = {summary['delta']}")
     ax.legend(fontsize=7)
     fig.tight_layout()
     out = pathlib.Path(args.out)

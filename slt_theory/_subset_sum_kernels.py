@@ -57,6 +57,20 @@ def _suffix_parts(x, m, pos_left, neg_left):
 
 
 @njit(cache=True)
+def _bucket(v, top, m):
+    """Bucket of |v| among m equal slices of [0, top], in [0, m - 1]. Dividing first keeps the
+    ratio <= 1: m / top overflows to inf for subnormal top, and int(inf) is undefined."""
+    if top <= 0.0:
+        return 0
+    b = int((abs(v) / top) * m)
+    if b >= m:
+        b = m - 1
+    if b < 0:
+        b = 0
+    return b
+
+
+@njit(cache=True)
 def _sort_abs(x, m, out, order):
     """out[:m] = x[:m] in ascending |x|, ties by index; order[:m] = the source indices.
 
@@ -72,18 +86,13 @@ def _sort_abs(x, m, out, order):
         if v > top:
             top = v
     counts = np.zeros(m + 1, np.int64)
-    scale = m / top if top > 0.0 else 0.0
     for i in range(m):
-        b = int(abs(x[i]) * scale)
-        if b >= m:
-            b = m - 1
+        b = _bucket(x[i], top, m)
         counts[b + 1] += 1
     for b in range(m):
         counts[b + 1] += counts[b]
     for i in range(m):
-        b = int(abs(x[i]) * scale)
-        if b >= m:
-            b = m - 1
+        b = _bucket(x[i], top, m)
         j = counts[b]
         counts[b] += 1
         out[j] = x[i]

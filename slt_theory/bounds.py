@@ -403,7 +403,6 @@ def width_bound(
     sides = [2] + [1] * (depth - 1)
     instances = sum(s * widths[i] * widths[i + 1] for i, s in enumerate(sides))
     delta_instance = delta / instances
-    eta = float(evaluate("LAYER_RELATIVE_ERROR", epsilon=eps, l=depth))
     samples, layer_widths = [], []
     for i in range(depth):
         entry_eps = float(evaluate("ENTRY_ERROR", epsilon=eps, l=depth, **{"d_{i-1}": widths[i], "d_i": widths[i + 1]}))

@@ -10,11 +10,11 @@ the assembled table (sorted by key) is the same whichever executor, local or Das
 
 import hashlib
 import json
-import os
 import pathlib
 
 from .errors import InvalidParameterError
 from .executor import get_executor
+from .provenance import write_json_atomic
 
 __all__ = ["load_table", "run_key", "run_sweep"]
 
@@ -26,15 +26,6 @@ def run_key(params):
     except TypeError as err:
         raise InvalidParameterError(f"task parameters must be JSON-serialisable: {err}") from err
     return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def _write_atomic(path, obj):
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w") as f:
-        json.dump(obj, f, sort_keys=True)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True, metadata=None):
@@ -57,7 +48,7 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if metadata is not None:
-        _write_atomic(out / "_meta.json", metadata)
+        write_json_atomic(out / "_meta.json", metadata)
     keyed = {}
     for task in tasks:
         keyed.setdefault(run_key(task), task)
@@ -72,7 +63,7 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
                        unit="run", leave=False)
         try:
             for task, result in executor.map_unordered(fn, todo):
-                _write_atomic(out / f"{run_key(task)}.json", {"params": task, "result": result})
+                write_json_atomic(out / f"{run_key(task)}.json", {"params": task, "result": result})
                 if bar is not None:
                     bar.update(1)
         finally:

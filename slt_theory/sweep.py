@@ -15,11 +15,11 @@ import io
 import itertools
 import json
 import os
-import subprocess
 
 from . import _validate
 from .errors import InvalidParameterError
 from .executor import get_executor
+from .provenance import git_commit, write_json_atomic
 from .montecarlo import _options
 from .tasks import coverage_task
 
@@ -40,28 +40,6 @@ def _fmt(value):
     if isinstance(value, float):
         return repr(value)
     return str(value)
-
-
-def git_commit(path=None):
-    """The short commit hash of the checkout holding this package, or None."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=path or os.path.dirname(__file__),
-            capture_output=True, text=True, timeout=10, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
-def _write_json_atomic(path, obj):
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w") as f:
-        json.dump(obj, f, indent=2, sort_keys=True)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _as_list(name, value):
@@ -193,7 +171,7 @@ def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0
             old = json.load(f)
         meta["started"] = old.get("started", meta["started"])
         meta["resumed"] = old.get("resumed", 0) + 1
-    _write_json_atomic(meta_path, meta)
+    write_json_atomic(meta_path, meta, indent=2)
     done = _prepare(out)
 
     def key(nn, ee, opts):

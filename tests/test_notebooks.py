@@ -1,6 +1,5 @@
 """The notebooks run end to end at tiny sizes (FROZEN_SLT_NOTEBOOK_SCALE=tiny)."""
 
-import os
 import pathlib
 
 import pytest

@@ -1,7 +1,6 @@
 """Idempotent sweeps: a sweep killed halfway and run again is complete, with nothing lost or
 duplicated, locally and on a real dask.distributed cluster, and the two tables are identical."""
 
-import os
 import signal
 import subprocess
 import sys

@@ -1,7 +1,6 @@
 """The main job at its smoke scale: every stage writes its table and figure, the report links
 them, and a second run reuses the finished runs and writes the same tables."""
 
-import pathlib
 
 import pytest
 
