@@ -38,6 +38,13 @@ def main(argv=None):
     except InvalidParameterError as err:
         print(f"slt {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as err:
+        if err.name not in ("torch", "sklearn", "dask", "distributed"):
+            raise
+        print(f"slt {args.command}: error: this command needs {err.name}, which is not installed: "
+              "pip install torch==2.13.0 && pip install -e '.[empirical]' (see README.md)",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -56,3 +56,25 @@ def test_slt_console_script_runs_without_torch_import():
 def test_subcommand_modules_follow_the_protocol(module):
     mod = __import__(module, fromlist=["configure", "run"])
     assert callable(mod.configure) and callable(mod.run)
+
+
+BLOCK_TORCH = """
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError("No module named 'torch'", name="torch")
+sys.meta_path.insert(0, Block())
+from slt_theory import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("argv,rc", [(["width", "--eps", "0.1"], 0),
+                                     (["mc", "coverage", "--n", "8", "--eps", "0.2", "--trials", "50"], 0),
+                                     (["train", "--epochs", "1"], 2)])
+def test_cli_without_torch(argv, rc):
+    result = subprocess.run([sys.executable, "-c", BLOCK_TORCH, *argv], capture_output=True, text=True)
+    assert result.returncode == rc, result.stderr
+    if rc:
+        assert "needs torch" in result.stderr

@@ -197,3 +197,16 @@ def test_kernel_status_codes():
     x = np.array([0.5])
     bufs = [np.empty(2), np.empty(2)] + [np.empty(1)] * 4
     assert _k.covers_kernel(x, 1e-3, -1.0, 1.0, *bufs) == _k.OVERFLOW
+
+
+@pytest.mark.parametrize("values", [[5e-324], [5e-324, -5e-324, 1e-310], [1e-300, 0.0, -1e-300]])
+def test_subnormal_values_sort_and_cover_like_the_twin(values):
+    # regression: the bucket sort computed m / max|x|, which overflows to inf for subnormal
+    # maxima, and int(inf) indexed far outside the bucket array
+    m = len(values)
+    out, order = np.empty(m), np.empty(m, np.int64)
+    _k._sort_abs(np.asarray(values, dtype=float), m, out, order)
+    assert list(np.abs(out)) == sorted(np.abs(values))
+    assert sorted(order.tolist()) == list(range(m))
+    for eps in (1.0, 0.5):
+        assert covers(values, eps) == covers_reference(values, eps)
