@@ -25,6 +25,7 @@ import numba
 import numpy as np
 
 from slt_theory import _subset_sum_kernels as _k
+from slt_theory.provenance import git_commit
 from slt_theory.coverage_reference import subset_sums_brute_force
 from slt_theory.montecarlo import _capacity, _draw, _options, coverage_probability
 from slt_theory.subset_sum import FreezeState
@@ -123,8 +124,18 @@ def machine():
 
 
 def commit():
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return out.stdout.strip() or "unknown"
+    return git_commit(ROOT) or "unknown"
+
+
+def dirty():
+    """True when the checkout has uncommitted changes to tracked files."""
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                             cwd=ROOT, capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.stdout.strip())
 
 
 def write_section(text, path):
@@ -178,8 +189,8 @@ def main(argv=None):
     lines = [
         "## Subset-sum solver",
         "",
-        f"Machine: {machine()}. Date: {datetime.date.today().isoformat()}. Commit: `{commit()}` "
-        f"(plus the uncommitted solver of issue #3). Load average during the run: {load0} at the "
+        f"Machine: {machine()}. Date: {datetime.date.today().isoformat()}. Commit: `{commit()}`"
+        f"{' (plus uncommitted changes)' if dirty() else ''}. Load average during the run: {load0} at the "
         f"start, {os.getloadavg()[0]:.1f} at the end (other jobs share the 2 cores).",
         f"Command: `python benchmarks/bench_subset_sum.py{' --quick' if args.quick else ''}`. "
         "Trials per second, uniform statement, U[-1, 1] samples, iid freezing. *End to end* is "
