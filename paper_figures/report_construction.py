@@ -4,24 +4,15 @@ bands and the theory's width marked, per freeze setting.
     python paper_figures/report_construction.py --data report/construction --out report/figures
 """
 
-import argparse
-import csv
-import pathlib
+import _figio
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args(argv)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    args = _figio.parse_args(__doc__, argv)
+    plt = _figio.pyplot()
     import numpy as np
 
-    with open(pathlib.Path(args.data) / "construction.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _figio.read_csv(args.data, "construction.csv")
     settings = sorted({(float(r["prune_ratio"]), float(r["lock_ratio"])) for r in rows})
     eps_values = sorted({float(r["eps"]) for r in rows}, reverse=True)
     fig, axes = plt.subplots(1, len(eps_values), figsize=(6 * len(eps_values), 4), sharey=True,
@@ -44,10 +35,7 @@ def main(argv=None):
         ax.legend(fontsize=7)
     axes[0][0].set_ylabel("success rate of the construction (95% band)")
     fig.tight_layout()
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(out / f"construction.{ext}", dpi=130)
+    _figio.save(fig, args.out, "construction")
 
 
 if __name__ == "__main__":

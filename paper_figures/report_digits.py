@@ -5,23 +5,14 @@ seeds).
     python paper_figures/report_digits.py --data report/digits --out report/figures
 """
 
-import argparse
-import csv
-import pathlib
+import _figio
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args(argv)
-    import matplotlib
+    args = _figio.parse_args(__doc__, argv)
+    plt = _figio.pyplot()
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with open(pathlib.Path(args.data) / "summary.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _figio.read_csv(args.data, "summary.csv")
     fig, ax = plt.subplots(figsize=(6.5, 4))
     for source in sorted({r["source"] for r in rows}):
         pts = sorted((r for r in rows if r["source"] == source), key=lambda r: int(r["mask_only_bits"]))
@@ -32,10 +23,7 @@ def main(argv=None):
     ax.legend(fontsize=7)
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(out / f"digits.{ext}", dpi=130)
+    _figio.save(fig, args.out, "digits")
 
 
 if __name__ == "__main__":

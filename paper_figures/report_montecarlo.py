@@ -4,23 +4,14 @@ proved bound, the calibrated formula and the counting lower bound, one panel per
     python paper_figures/report_montecarlo.py --data report/montecarlo --out report/figures
 """
 
-import argparse
-import csv
-import pathlib
+import _figio
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args(argv)
-    import matplotlib
+    args = _figio.parse_args(__doc__, argv)
+    plt = _figio.pyplot()
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with open(pathlib.Path(args.data) / "montecarlo.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _figio.read_csv(args.data, "montecarlo.csv")
     settings = sorted({(float(r["prune_ratio"]), float(r["lock_ratio"])) for r in rows})
     fig, axes = plt.subplots(1, len(settings), figsize=(3.3 * len(settings), 3.5), sharey=True)
     for ax, (p, l) in zip(axes, settings):
@@ -42,10 +33,7 @@ def main(argv=None):
     axes[0].set_ylabel("samples n (delta = 0.1)")
     axes[-1].legend(fontsize=6)
     fig.tight_layout()
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(out / f"montecarlo.{ext}", dpi=130)
+    _figio.save(fig, args.out, "montecarlo")
 
 
 if __name__ == "__main__":

@@ -6,30 +6,22 @@ Reads the width-sweep table written by the main job (`slt reproduce`, stage "wid
 (defaults: results/width_sweep and paper_figures/). Writes width_sweep.{png,pdf}.
 """
 
-import argparse
-import csv
 import json
 import pathlib
+
+import _figio
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=str(ROOT / "results" / "width_sweep"))
-    ap.add_argument("--out", default=str(ROOT / "paper_figures"))
-    args = ap.parse_args(argv)
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    args = _figio.parse_args(__doc__, argv, data_default=str(ROOT / "results" / "width_sweep"),
+                             out_default=str(ROOT / "paper_figures"))
+    plt = _figio.pyplot()
     import numpy as np
 
-    data = pathlib.Path(args.data)
-    with open(data / "rows.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    summary = json.loads((data / "summary.json").read_text())
+    rows = _figio.read_csv(args.data, "rows.csv")
+    summary = json.loads((pathlib.Path(args.data) / "summary.json").read_text())
     settings = sorted({(float(r["prune_ratio"]), float(r["lock_ratio"])) for r in rows})
     widths = sorted({int(r["width"]) for r in rows})
     colors = plt.cm.viridis(np.linspace(0, 0.85, len(settings)))
@@ -65,10 +57,7 @@ def main(argv=None):
                  f"delta = {summary['delta']}")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(out / f"width_sweep.{ext}", dpi=130)
+    _figio.save(fig, args.out, "width_sweep")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ ticket of that width occupies (mask only and complete), beside dense baselines."
 
 from . import size
 from .cli_width import configure as _configure_width
+from .cli_width import target_arguments
 
 
 def configure(parser):
@@ -10,10 +11,6 @@ def configure(parser):
 
 
 def run(args):
-    widths = tuple(args.widths) if args.widths else (1,) * (args.depth + 1)
-    result = size.ticket_size(
-        args.eps, args.freeze_ratio, delta=args.delta, prune_ratio=args.prune_ratio,
-        lock_ratio=args.lock_ratio, depth=args.depth, widths=widths,
-    )
+    result = size.ticket_size(args.eps, args.freeze_ratio, **target_arguments(args))
     print(result.summary())
     return 0

@@ -17,12 +17,15 @@ def configure(parser):
     parser.add_argument("--latex", action="store_true", help="also print the formula as LaTeX")
 
 
+def target_arguments(args):
+    """The keyword arguments of `bounds.width_bound` given on the command line."""
+    return dict(delta=args.delta, prune_ratio=args.prune_ratio, lock_ratio=args.lock_ratio,
+                depth=args.depth,
+                widths=tuple(args.widths) if args.widths else (1,) * (args.depth + 1))
+
+
 def run(args):
-    widths = tuple(args.widths) if args.widths else (1,) * (args.depth + 1)
-    wb = bounds.width_bound(
-        args.eps, args.freeze_ratio, delta=args.delta, prune_ratio=args.prune_ratio,
-        lock_ratio=args.lock_ratio, depth=args.depth, widths=widths,
-    )
+    wb = bounds.width_bound(args.eps, args.freeze_ratio, **target_arguments(args))
     print(wb.summary())
     p = wb.parameters
     samples = bounds.required_samples(
