@@ -55,60 +55,49 @@ def runs(width: int):
             "dense_source", 0.0, 0.0, SPARSITY
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--widths", type=int, nargs="+", default=[64, 256])
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--out", default="results/digits")
-    ap.add_argument("--runs-dir", default="runs/digits")
-    ap.add_argument("--threads", type=int, default=1)
-    args = ap.parse_args(argv)
+def tasks(widths, seeds, epochs, runs_dir, threads=1):
+    """One task per (reference width, source, seed): what `run_task` needs, JSON-serialisable."""
+    return [
+        {"reference_width": width, "source": label, "freeze_ratio": f, "hidden": h, "kind": kind,
+         "prune_ratio": p, "lock_ratio": lock, "sparsity": sp, "seed": seed, "epochs": epochs,
+         "runs_dir": str(runs_dir), "threads": threads}
+        for width in widths for label, f, h, kind, p, lock, sp in runs(width)
+        for seed in range(seeds)
+    ]
 
+
+def run_task(task):
+    """Train one ticket (or the weight-trained reference) through `empirical.train.train`, whose
+    own run folder makes a killed run resume; returns its row of results.csv."""
     import torch
 
-    import slt_theory
-
     from .init import InitSpec
-    from slt_theory.provenance import git_commit, write_bytes_atomic, write_json_atomic
-
     from .train import DataHparams, ModelHparams, RunHparams, TrainHparams, baseline, train
 
-    torch.set_num_threads(args.threads)
-    os.makedirs(args.out, exist_ok=True)
-    rows, start = [], time.time()
-    for width in args.widths:
-        for label, f, h, kind, p, lock, s in runs(width):
-            for seed in range(args.seeds):
-                # Adam's usual step for weights; a larger one for scores (as Edge-Popup tunes it).
-                lr = 1e-3 if kind == "dense_weights" else 1e-2
-                hp = RunHparams(
-                    DataHparams("digits", batch_size=64, seed=seed),
-                    ModelHparams("mlp", hidden=(h, h), batch_norm=True),
-                    baseline(kind, sparsity=s, prune_ratio=p, lock_ratio=lock, seed=seed,
-                             init=InitSpec(scale_by_density=True)),
-                    TrainHparams(epochs=args.epochs, optimizer="adamw", lr=lr,
-                                 schedule="cosine", seed=seed))
-                r = train(hp, args.runs_dir, progress=False)
-                bits = r["size_bits"]["mask_only"]
-                size = bits["dense_weights"] if kind == "dense_weights" else bits["frozen_source"]
-                rows.append({
-                    "reference_width": width, "source": label, "freeze_ratio": f,
-                    "prune_ratio": p, "lock_ratio": lock, "sparsity": s, "hidden": h,
-                    "seed": seed, "n_weights": r["n_weights"], "mask_only_bits": size,
-                    "ticket_file_bytes": r["ticket_bytes"],
-                    "test_acc": r["final"]["test_acc"], "realised_sparsity": r["final"]["sparsity"],
-                    "run": r["hash"]})
-                print(f"{time.time() - start:6.0f}s W={width} {label:24s} f={f} h={h} seed={seed} "
-                      f"acc={r['final']['test_acc']:.4f} bits={size}", flush=True)
+    torch.set_num_threads(task["threads"])
+    kind, seed, h = task["kind"], task["seed"], task["hidden"]
+    # Adam's usual step for weights; a larger one for scores (as Edge-Popup tunes it).
+    lr = 1e-3 if kind == "dense_weights" else 1e-2
+    hp = RunHparams(
+        DataHparams("digits", batch_size=64, seed=seed),
+        ModelHparams("mlp", hidden=(h, h), batch_norm=True),
+        baseline(kind, sparsity=task["sparsity"], prune_ratio=task["prune_ratio"],
+                 lock_ratio=task["lock_ratio"], seed=seed, init=InitSpec(scale_by_density=True)),
+        TrainHparams(epochs=task["epochs"], optimizer="adamw", lr=lr, schedule="cosine", seed=seed))
+    r = train(hp, task["runs_dir"], progress=False)
+    bits = r["size_bits"]["mask_only"]
+    size = bits["dense_weights"] if kind == "dense_weights" else bits["frozen_source"]
+    return {"n_weights": r["n_weights"], "mask_only_bits": size,
+            "ticket_file_bytes": r["ticket_bytes"], "test_acc": r["final"]["test_acc"],
+            "realised_sparsity": r["final"]["sparsity"], "run": r["hash"]}
 
-    def to_csv(table):
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(table[0]))
-        w.writeheader()
-        w.writerows(table)
-        return buf.getvalue().encode()
 
+ROW_KEYS = ("reference_width", "source", "freeze_ratio", "prune_ratio", "lock_ratio", "sparsity",
+            "hidden", "seed")
+
+
+def summarise(rows):
+    """Mean and standard deviation of the test accuracy over seeds, per source."""
     groups = {}
     for r in rows:
         key = (r["reference_width"], r["source"], r["freeze_ratio"], r["prune_ratio"],
@@ -122,14 +111,54 @@ def main(argv=None) -> int:
                         "hidden": g[0]["hidden"], "mask_only_bits": g[0]["mask_only_bits"],
                         "seeds": len(g), "test_acc_mean": round(statistics.mean(acc), 4),
                         "test_acc_std": round(statistics.stdev(acc), 4) if len(acc) > 1 else 0.0})
-    write_bytes_atomic(os.path.join(args.out, "results.csv"), to_csv(rows))
-    write_bytes_atomic(os.path.join(args.out, "summary.csv"), to_csv(summary))
+    return summary
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--widths", type=int, nargs="+", default=[64, 256])
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--out", default="results/digits")
+    ap.add_argument("--runs-dir", default="runs/digits")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads per run")
+    ap.add_argument("--workers", type=int, default=1, help="local processes [1: in this process]")
+    ap.add_argument("--scheduler", default=None, help="dask.distributed scheduler address")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    from slt_theory.provenance import git_commit, write_json_atomic, write_text_atomic
+    from slt_theory.runstore import run_sweep
+
+    os.makedirs(args.out, exist_ok=True)
+    start = time.time()
+    # every run goes through the executor interface; a finished run is a file in <out>/runs
+    table = run_sweep(run_task, tasks(args.widths, args.seeds, args.epochs, args.runs_dir,
+                                      args.threads),
+                      os.path.join(args.out, "runs"), scheduler=args.scheduler,
+                      workers=args.workers)
+    table.sort(key=lambda r: (r["reference_width"], r["freeze_ratio"], r["source"],
+                              r["lock_ratio"], r["seed"]))
+    rows = [{**{k: r[k] for k in ROW_KEYS}, **{k: r[k] for k in (
+        "n_weights", "mask_only_bits", "ticket_file_bytes", "test_acc", "realised_sparsity",
+        "run")}} for r in table]
+    summary = summarise(rows)
+
+    def to_csv(table):
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(table[0]))
+        w.writeheader()
+        w.writerows(table)
+        return buf.getvalue()
+
+    write_text_atomic(os.path.join(args.out, "results.csv"), to_csv(rows))
+    write_text_atomic(os.path.join(args.out, "summary.csv"), to_csv(summary))
     write_json_atomic(os.path.join(args.out, "meta.json"), {
         "command": "python -m empirical.digits_compare " + " ".join(
             sys.argv[1:] if argv is None else argv),
         "args": vars(args), "sparsity": SPARSITY, "splits": {str(k): v for k, v in SPLITS.items()},
         "git_commit": git_commit(), "torch": torch.__version__,
-        "frozen_slt": slt_theory.__version__,
         "wall_seconds": round(time.time() - start, 1)})
     for s in summary:
         print(s)

@@ -22,6 +22,7 @@ import dataclasses
 import datetime
 import io
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -191,12 +192,18 @@ def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_row
     return summary
 
 
-def stage_digits(out, scale, **_):
+def stage_digits(out, scale, scheduler=None, workers=None):
     from . import digits_compare
 
     argv = ["--seeds", str(scale.digits_seeds), "--epochs", str(scale.digits_epochs),
-            "--out", str(out), "--runs-dir", str(out / "runs"), "--widths",
+            "--out", str(out), "--runs-dir", str(out / "train_runs"), "--widths",
             *[str(w) for w in scale.digits_widths]]
+    if scheduler:
+        argv += ["--scheduler", scheduler]
+    if workers:
+        argv += ["--workers", str(workers)]
+    else:
+        argv += ["--workers", str(os.cpu_count() or 1)]
     digits_compare.main(argv)
     with open(out / "summary.csv", newline="") as f:
         return list(csv.DictReader(f))
