@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from . import _validate
+from .calibration import calibrated_samples
 from .errors import InvalidParameterError
 
 # ---------------------------------------------------------------------------------------------
@@ -221,19 +222,6 @@ def _product_side_plan(eps_value, delta_value, prune_ratio, lock_ratio, shared=F
     )
 
 
-def _calibrated(eps_value, delta_value, prune_ratio, lock_ratio):
-    try:
-        from . import calibration
-    except ImportError as err:  # pragma: no cover - the table ships with the package
-        raise InvalidParameterError(
-            "constant='calibrated' needs the Monte Carlo calibration table (slt_theory.calibration), "
-            "which is not installed; use constant='proved'"
-        ) from err
-    return calibration.calibrated_samples(
-        eps_value, delta_value, prune_ratio=prune_ratio, lock_ratio=lock_ratio
-    )
-
-
 def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="proved"):
     """Samples n (frozen ones included) whose free subset sums plus the locked sum eps-cover
     [-1, 1] with probability at least 1 - delta (uniform statement).
@@ -270,7 +258,7 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
     _validate.choice("constant", constant, _CONSTANTS)
     if constant == "calibrated":
-        return int(_calibrated(eps, delta, prune_ratio, lock_ratio).n)
+        return int(calibrated_samples(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio).n)
     return _single_layer_plan(eps, delta, prune_ratio, lock_ratio)["n"]
 
 
@@ -427,7 +415,7 @@ def width_bound(
         )
     try:
         if depth == 1 and widths == (1, 1):
-            cal = _calibrated(eps, delta, prune_ratio, lock_ratio)
+            cal = calibrated_samples(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio)
             calibrated = int(cal.n)
             note = (f"(one-layer samples n*, upper confidence bound at level {cal.confidence:g}; "
                     "not a width)")
