@@ -7,4 +7,4 @@ collect_ignore_glob = []
 if importlib.util.find_spec("torch") is None:
     collect_ignore_glob += ["empirical/*", "tests/empirical/*"]
 # command-line modules are exercised through their own tests, not collected as doctests
-collect_ignore_glob += ["slt_theory/cli*.py", "empirical/cli*.py"]
+collect_ignore_glob += ["slt_theory/*/cli_*.py", "empirical/cli*.py"]

@@ -13,7 +13,7 @@ import argparse
 import time
 
 from slt_theory.construction import FrozenSource, TargetNetwork, construct_ticket
-from slt_theory.verification import measure_error
+from slt_theory.construction.verification import measure_error
 
 WIDTHS = (4, 4, 4)
 HIDDEN = 10_000

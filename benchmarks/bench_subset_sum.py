@@ -24,11 +24,13 @@ import time
 import numba
 import numpy as np
 
-from slt_theory import _subset_sum_kernels as _k
-from slt_theory.provenance import git_commit
-from slt_theory.coverage_reference import subset_sums_brute_force
-from slt_theory.montecarlo import _capacity, _draw, _options, coverage_probability
-from slt_theory.subset_sum import FreezeState
+from slt_theory.montecarlo import coverage_probability
+from slt_theory.montecarlo.coverage import _capacity
+from slt_theory.montecarlo.draws import _draw, _options
+from slt_theory.runs.provenance import git_commit
+from slt_theory.solvers import _kernels as _k
+from slt_theory.solvers.reference import subset_sums_brute_force
+from slt_theory.solvers.subset_sum import FreezeState
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 CASES = [(40, 1e-2, 100_000), (80, 1e-3, 20_000), (60, 1e-4, 2_000)]
@@ -69,7 +71,7 @@ def numpy_covers(x, eps, lo, hi):
 def brute_force_covers(x, eps, lo, hi):
     """All 2^m subset sums (the twin's enumeration), sorted; the worst target is lo, hi or a
     midpoint between consecutive sums inside [lo, hi], its distance found by binary search.
-    (coverage_reference.subset_sum_error_brute_force compares every sum with every midpoint,
+    (solvers.reference.subset_sum_error_brute_force compares every sum with every midpoint,
     quadratic memory, so it cannot run at n = 20.)"""
     s = np.sort(subset_sums_brute_force(x))
     mids = 0.5 * (s[:-1] + s[1:])

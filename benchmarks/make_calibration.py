@@ -11,7 +11,7 @@ for each delta, n*(eps, delta) is the smallest n on that scan whose lower bound 
     n* = a log2(1/eps) + b log2(1/delta) + c
 
 with the covariance of (a, b, c) and the residual standard deviation, which
-slt_theory.calibration turns into a one-sided 95% prediction bound. Writes the raw points to
+slt_theory.bounds.calibration turns into a one-sided 95% prediction bound. Writes the raw points to
 slt_theory/data/calibration_points.csv and the fit to slt_theory/data/calibration.csv, with a
 sidecar JSON (version, commit, seed, trials, date).
 """
@@ -30,7 +30,7 @@ import numpy as np
 
 from slt_theory import __version__
 from slt_theory.montecarlo import coverage_probability, lower_confidence_bound
-from slt_theory.provenance import git_commit, write_text_atomic
+from slt_theory.runs.provenance import git_commit, write_text_atomic
 
 SETTINGS = [(0.0, 0.0), (0.5, 0.0), (0.25, 0.25), (0.3, 0.3), (0.35, 0.35), (0.0, 0.3), (0.7, 0.0)]
 EPS = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3]

@@ -1,4 +1,4 @@
-"""Plain Monte Carlo of the uniform coverage event with the slow twin (slt_theory.coverage_reference).
+"""Plain Monte Carlo of the uniform coverage event with the slow twin (slt_theory.solvers.reference).
 
 Used for issue #2's numbers before the numba engine existed, and kept as an independent check of
 it: `python benchmarks/plain_coverage_mc.py --eps 0.01 --delta 0.1 --prune 0.5 --lock 0`.
@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from slt_theory import bounds
-from slt_theory.coverage_reference import covers_reference
+from slt_theory.solvers.reference import covers_reference
 
 
 def draw(n, prune_ratio, lock_ratio, seed, trial):

@@ -9,8 +9,8 @@ import json
 
 import numpy as np
 
-from slt_theory.coverage_reference import covers_reference
 from slt_theory.montecarlo import clopper_pearson
+from slt_theory.solvers.reference import covers_reference
 
 
 def main(argv=None):

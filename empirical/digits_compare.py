@@ -72,7 +72,14 @@ def run_task(task):
     import torch
 
     from .init import InitSpec
-    from .train import DataHparams, ModelHparams, RunHparams, TrainHparams, baseline, train
+    from .train import (
+        DataHparams,
+        ModelHparams,
+        RunHparams,
+        TrainHparams,
+        baseline,
+        train,
+    )
 
     torch.set_num_threads(task["threads"])
     kind, seed, h = task["kind"], task["seed"], task["hidden"]
@@ -128,8 +135,12 @@ def main(argv=None) -> int:
 
     import torch
 
-    from slt_theory.provenance import git_commit, write_json_atomic, write_text_atomic
-    from slt_theory.runstore import run_sweep
+    from slt_theory.runs.provenance import (
+        git_commit,
+        write_json_atomic,
+        write_text_atomic,
+    )
+    from slt_theory.runs.runstore import run_sweep
 
     os.makedirs(args.out, exist_ok=True)
     start = time.time()

@@ -22,7 +22,7 @@ import numpy as np
 
 from slt_theory._validate import choice, freeze_split
 from slt_theory.errors import InvalidParameterError
-from slt_theory.subset_sum import FreezeState
+from slt_theory.solvers.subset_sum import FreezeState
 
 __all__ = [
     "FreezeState",

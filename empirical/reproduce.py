@@ -1,7 +1,7 @@
 """The main job (`slt reproduce`): the quick reproduction end to end, written to a report folder.
 
 Stages, each resumable (a finished run is a file named by the hash of its parameters, see
-slt_theory.runstore) and each writing small CSV / JSON that a figure script reads in its own
+slt_theory.runs.runstore) and each writing small CSV / JSON that a figure script reads in its own
 process (computation and plotting never share a process):
 
 1. bounds        required_samples and required_width over a grid, the counting lower bounds, and
@@ -30,8 +30,8 @@ import time
 
 import slt_theory
 from slt_theory import bounds
-from slt_theory.provenance import git_commit, write_text_atomic
-from slt_theory.runstore import run_sweep
+from slt_theory.runs.provenance import git_commit, write_text_atomic
+from slt_theory.runs.runstore import run_sweep
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "paper_figures"
@@ -100,8 +100,8 @@ def stage_bounds(out, scale, **_):
 
 
 def stage_montecarlo(out, scale, scheduler=None, workers=None):
-    from slt_theory import calibration
-    from slt_theory.tasks import required_samples_task
+    from slt_theory.bounds import calibration
+    from slt_theory.montecarlo.tasks import required_samples_task
 
     tasks = [{"eps": e, "delta": 0.1, "prune_ratio": p, "lock_ratio": l, "trials": scale.mc_trials,
               "seed": 0} for e in scale.mc_eps for p, l in SETTINGS + ((0.3, 0.3),)]
@@ -131,7 +131,7 @@ SWEEP_EPS, SWEEP_DELTA = (0.1, 0.05), 0.2
 
 def stage_construction(out, scale, scheduler=None, workers=None):
     """The constructive ticket for one target weight at the width sweep's eps and delta."""
-    from slt_theory.tasks import construction_task
+    from slt_theory.construction.tasks import construction_task
 
     tasks = [{"widths": [1, 1], "width": w, "eps": eps, "prune_ratio": p, "lock_ratio": l,
               "seeds": scale.construction_seeds}

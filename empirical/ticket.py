@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from slt_theory.errors import InvalidParameterError
-from slt_theory.provenance import write_bytes_atomic
+from slt_theory.runs.provenance import write_bytes_atomic
 
 from .freezing import FreezeState
 from .layers import SupermaskConfig, initialize, supermask_layers

@@ -30,10 +30,15 @@ from torch import nn
 import slt_theory
 from slt_theory._validate import choice, integer, positive
 from slt_theory.errors import InvalidParameterError
-from slt_theory.provenance import git_commit, write_bytes_atomic, write_json_atomic
+from slt_theory.runs.provenance import git_commit, write_bytes_atomic, write_json_atomic
 
 from .data import Split, load_dataset
-from .layers import SupermaskConfig, attach_threshold_hook, initialize, realised_sparsity
+from .layers import (
+    SupermaskConfig,
+    attach_threshold_hook,
+    initialize,
+    realised_sparsity,
+)
 from .models import build_model
 from .ticket import model_size, save_ticket
 

@@ -20,8 +20,12 @@ import os
 import time
 
 from slt_theory import __version__
-from slt_theory.montecarlo import coverage_probability, lower_confidence_bound, upper_confidence_bound
-from slt_theory.provenance import git_commit
+from slt_theory.montecarlo import (
+    coverage_probability,
+    lower_confidence_bound,
+    upper_confidence_bound,
+)
+from slt_theory.runs.provenance import git_commit
 
 SETTINGS = [(0.0, 0.0), (0.5, 0.0), (0.25, 0.25), (0.0, 0.3), (0.7, 0.0)]
 EPS = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3]

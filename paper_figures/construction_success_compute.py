@@ -20,12 +20,11 @@ import json
 import pathlib
 import sys
 
-
 import slt_theory
 from slt_theory import bounds
+from slt_theory.construction.verification import success_probability
 from slt_theory.montecarlo import clopper_pearson
-from slt_theory.provenance import git_commit, write_text_atomic
-from slt_theory.verification import success_probability
+from slt_theory.runs.provenance import git_commit, write_text_atomic
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 OUT = ROOT / "results" / "construction"

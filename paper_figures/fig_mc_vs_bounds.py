@@ -5,7 +5,7 @@ formula and the counting lower bound, one panel per freeze setting (locking incl
     python paper_figures/fig_mc_vs_bounds.py       # writes paper_figures/fig_mc_vs_bounds.{png,pdf}
 
 Reads only the saved CSV; the bounds come from slt_theory.bounds (proved, counting) and
-slt_theory.calibration (calibrated).
+slt_theory.bounds.calibration (calibrated).
 """
 
 import csv
@@ -26,7 +26,7 @@ def main():
         from slt_theory.bounds import counting_lower_bound_samples, required_samples
     except ImportError as err:
         sys.exit(f"fig_mc_vs_bounds: slt_theory.bounds.required_samples is needed ({err})")
-    from slt_theory.calibration import calibrated_samples
+    from slt_theory.bounds.calibration import calibrated_samples
     from slt_theory.errors import InvalidParameterError
 
     if not os.path.exists(DATA):

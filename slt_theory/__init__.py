@@ -9,26 +9,59 @@ True
 >>> slt_theory.covers([0.5, -0.25, 0.125], 0.25, lo=-0.5, hi=0.75)
 True
 
-Imports neither torch nor matplotlib.
+Imports neither torch nor matplotlib. The package is laid out in rooms by concern, each a
+subpackage whose docstring says what lives there and what it may import (imports point down
+this list; nothing in slt_theory imports `empirical`):
+
+- :mod:`slt_theory.errors`, :mod:`slt_theory._validate`: the error type and input checks;
+- :mod:`slt_theory.runs`: executors, resumable run stores, provenance and atomic writes;
+- :mod:`slt_theory.solvers`: exact subset-sum solvers (numba) and their plain twins;
+- :mod:`slt_theory.bounds`: the proved bounds as sympy expressions, calibration, ticket size;
+- :mod:`slt_theory.montecarlo`: Monte Carlo coverage, the empirical n*, sweeps;
+- :mod:`slt_theory.construction`: the constructive ticket and its independent verification.
 """
 
 from .bounds import (
-    WidthBound, counting_lower_bound_samples, required_samples, required_width, width_bound,
+    WidthBound,
+    counting_lower_bound_samples,
+    required_samples,
+    required_width,
+    width_bound,
 )
-from .calibration import CalibratedSamples, calibrated_samples
+from .bounds.calibration import CalibratedSamples, calibrated_samples
+from .bounds.size import TicketSize, ticket_size
 from .construction import (
-    EntryFailure, FrozenSource, TargetNetwork, TicketResult, construct_ticket, covers_every_target,
+    EntryFailure,
+    ErrorEstimate,
+    FrozenSource,
+    SuccessRate,
+    TargetNetwork,
+    TicketResult,
+    construct_ticket,
+    covers_every_target,
+    masked_source,
+    measure_error,
+    success_probability,
+    ticket_forward,
 )
 from .errors import InvalidParameterError
 from .montecarlo import (
-    CoverageResult, RequiredSamples, clopper_pearson, coverage_probability,
-    empirical_required_samples, lower_confidence_bound, upper_confidence_bound,
+    CoverageResult,
+    RequiredSamples,
+    clopper_pearson,
+    coverage_probability,
+    empirical_required_samples,
+    lower_confidence_bound,
+    upper_confidence_bound,
 )
-from .size import TicketSize, ticket_size
-from .subset_sum import MAX_INTERVALS, FreezeState, covers, find_subset, product_terms, subset_sum_error
-from .sweep import sweep
-from .verification import (
-    ErrorEstimate, SuccessRate, masked_source, measure_error, success_probability, ticket_forward,
+from .montecarlo.sweep import sweep
+from .solvers import (
+    MAX_INTERVALS,
+    FreezeState,
+    covers,
+    find_subset,
+    product_terms,
+    subset_sum_error,
 )
 
 __version__ = "0.1.0"

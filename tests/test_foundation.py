@@ -6,12 +6,12 @@ import sys
 import pytest
 
 import slt_theory
-from slt_theory import cli
+from empirical import cli
 
 
 def test_import_slt_theory_pulls_neither_torch_nor_matplotlib():
     code = (
-        "import sys, slt_theory, slt_theory.bounds, slt_theory.cli;"
+        "import sys, slt_theory, slt_theory.bounds, empirical.cli;"
         "bad = [m for m in ('torch', 'matplotlib') if m in sys.modules];"
         "print(','.join(bad)); sys.exit(1 if bad else 0)"
     )
@@ -45,14 +45,14 @@ def test_slt_width_bad_input_exits_2_naming_the_parameter(capsys):
 
 def test_slt_console_script_runs_without_torch_import():
     code = (
-        "import sys; from slt_theory import cli; rc = cli.main(['width', '--eps', '0.1']);"
+        "import sys; from empirical import cli; rc = cli.main(['width', '--eps', '0.1']);"
         "sys.exit(rc if 'torch' not in sys.modules else 3)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["slt_theory.cli_width"])
+@pytest.mark.parametrize("module", ["slt_theory.bounds.cli_width"])
 def test_subcommand_modules_follow_the_protocol(module):
     mod = __import__(module, fromlist=["configure", "run"])
     assert callable(mod.configure) and callable(mod.run)
@@ -65,7 +65,7 @@ class Block(importlib.abc.MetaPathFinder):
         if name == "torch" or name.startswith("torch."):
             raise ModuleNotFoundError("No module named 'torch'", name="torch")
 sys.meta_path.insert(0, Block())
-from slt_theory import cli
+from empirical import cli
 sys.exit(cli.main(sys.argv[1:]))
 """
 

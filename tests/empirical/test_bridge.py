@@ -1,5 +1,5 @@
 """A ticket built by the constructive proof loads into `empirical`'s MLP and both forward passes
-(PyTorch, and the plain NumPy pass of slt_theory.verification) agree."""
+(PyTorch, and the plain NumPy pass of slt_theory.construction.verification) agree."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 from empirical.bridge import ticket_model  # noqa: E402
 from empirical.layers import supermask_layers  # noqa: E402
 from slt_theory.construction import FrozenSource, TargetNetwork, construct_ticket  # noqa: E402
-from slt_theory.verification import masked_source, ticket_forward  # noqa: E402
+from slt_theory.construction.verification import masked_source, ticket_forward  # noqa: E402
 
 
 @pytest.mark.parametrize("widths,prune,lock", [((1, 1), 0.0, 0.0), ((2, 3), 0.3, 0.0),

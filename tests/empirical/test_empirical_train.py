@@ -85,10 +85,10 @@ def test_bad_hyperparameters(tmp_path):
 def test_cli_does_not_import_torch_and_trains(tmp_path, capsys):
     import subprocess
     import sys
-    code = ("import sys; import slt_theory.cli as c; c.build_parser(); "
+    code = ("import sys; import empirical.cli as c; c.build_parser(); "
             "sys.exit(int('torch' in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-    from slt_theory.cli import main
+    from empirical.cli import main
     rc = main(["train", "--dataset", "digits", "--model", "mlp", "--hidden", "16",
                "--epochs", "1", "--sparsity", "0.5", "--prune-ratio", "0.2", "--lock-ratio",
                "0.2", "--runs-dir", str(tmp_path), "--no-progress", "--threads", "1"])

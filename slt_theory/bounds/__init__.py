@@ -1,0 +1,31 @@
+"""The bounds room: the proved statements of docs/theory.md as sympy expressions and the numbers
+they give.
+
+- :mod:`.expressions`: every bound written once as a sympy expression (``evaluate`` lambdifies);
+- :mod:`.plan`: the smallest n that meets Theorem 2's conditions;
+- :mod:`.width`: the public calls (`required_samples`, `required_width`, `width_bound`);
+- :mod:`.calibration`: the Monte Carlo calibrated table; :mod:`.size`: ticket bits;
+- :mod:`.latex`: the LaTeX table; :mod:`.cli_width`, :mod:`.cli_size`: `slt width`, `slt size`.
+
+May import: :mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy, scipy, sympy. Nothing
+here draws random numbers or runs a solver.
+"""
+
+from .expressions import *  # noqa: F401,F403  (the expressions are this room's vocabulary)
+from .expressions import __all__ as _expression_names
+from .latex import latex_table
+from .plan import frozen_samples_plan, window_samples
+from .width import (
+    WidthBound,
+    counting_lower_bound_samples,
+    required_samples,
+    required_width,
+    resolve_freeze_split,
+    width_bound,
+)
+
+__all__ = [
+    "WidthBound", "counting_lower_bound_samples", "frozen_samples_plan", "latex_table",
+    "required_samples", "required_width", "resolve_freeze_split", "width_bound", "window_samples",
+]
+__all__ += _expression_names

@@ -1,0 +1,40 @@
+"""`slt width`: the width a frozen random source needs, with its formula, assumptions and the
+counting lower bound side by side (and the samples of the one-layer subset-sum bound)."""
+
+from . import width as bounds
+
+
+def configure(parser):
+    parser.add_argument("--eps", type=float, default=0.01, help="accuracy, in (0, 1) [0.01]")
+    parser.add_argument("--delta", type=float, default=None, help="failure probability [eps]")
+    parser.add_argument("--freeze-ratio", type=float, default=None,
+                        help="prune + lock; alone it is split half pruned, half locked")
+    parser.add_argument("--prune-ratio", type=float, default=None)
+    parser.add_argument("--lock-ratio", type=float, default=None)
+    parser.add_argument("--depth", type=int, default=1, help="depth l of the target [1]")
+    parser.add_argument("--widths", type=int, nargs="+", default=None,
+                        help="target layer widths d_0 .. d_l [1 1]")
+    parser.add_argument("--latex", action="store_true", help="also print the formula as LaTeX")
+
+
+def target_arguments(args):
+    """The keyword arguments of `bounds.width_bound` given on the command line."""
+    return dict(delta=args.delta, prune_ratio=args.prune_ratio, lock_ratio=args.lock_ratio,
+                depth=args.depth,
+                widths=tuple(args.widths) if args.widths else (1,) * (args.depth + 1))
+
+
+def run(args):
+    wb = bounds.width_bound(args.eps, args.freeze_ratio, **target_arguments(args))
+    print(wb.summary())
+    p = wb.parameters
+    samples = bounds.required_samples(
+        p["eps"], p["delta"], prune_ratio=p["prune_ratio"], lock_ratio=p["lock_ratio"]
+    )
+    print(
+        f"one-layer subset sum (Theorem 3): required_samples = {samples}, counting lower bound = "
+        f"{bounds.counting_lower_bound_samples(p['eps'])}"
+    )
+    if args.latex:
+        print(wb.latex)
+    return 0

@@ -1,0 +1,43 @@
+"""The construction room: the proof of docs/theory.md, Section 4 carried out on a drawn source.
+
+- :mod:`.target`: `TargetNetwork`, the network to approximate;
+- :mod:`.source`: `FrozenSource`, the frozen random source (drawn by :mod:`.draw`, its freeze
+  states by :mod:`.freeze_states`);
+- :mod:`.layer_terms`: what one source layer offers the construction (kept weights, classified
+  product terms); :mod:`.ticket`: `construct_ticket` and the uniform event `covers_every_target`;
+- :mod:`.masked`: the masked weight matrices; :mod:`.verification`: the independent forward pass,
+  measured errors and success rates; :mod:`.tasks`: the task function for run stores.
+
+May import: :mod:`slt_theory.bounds` (the per-entry error budget and block sizes),
+:mod:`slt_theory.solvers`, :mod:`slt_theory.montecarlo` (confidence bounds),
+:mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy.
+"""
+
+from .masked import masked_source
+from .source import FrozenSource
+from .target import TargetNetwork
+from .ticket import (
+    REASON_LOCKED_OFFSET,
+    REASON_OFF_BLOCK,
+    REASON_STUCK,
+    REASON_TOO_FEW,
+    EntryFailure,
+    TicketResult,
+    construct_ticket,
+    covers_every_target,
+)
+from .verification import (
+    ErrorEstimate,
+    SuccessRate,
+    measure_error,
+    probe_points,
+    success_probability,
+    ticket_forward,
+)
+
+__all__ = [
+    "REASON_LOCKED_OFFSET", "REASON_OFF_BLOCK", "REASON_STUCK", "REASON_TOO_FEW", "EntryFailure",
+    "ErrorEstimate", "FrozenSource", "SuccessRate", "TargetNetwork", "TicketResult",
+    "construct_ticket", "covers_every_target", "masked_source", "measure_error", "probe_points",
+    "success_probability", "ticket_forward",
+]

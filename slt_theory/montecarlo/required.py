@@ -1,0 +1,96 @@
+"""The smallest number of samples whose Monte Carlo coverage reaches 1 - delta (the empirical n*)."""
+
+import dataclasses
+
+from .. import _validate
+from ..errors import InvalidParameterError
+from ..solvers.subset_sum import MAX_INTERVALS
+from .confidence import lower_confidence_bound
+from .coverage import _coverage
+from .draws import _options, _seed
+
+__all__ = ["RequiredSamples", "empirical_required_samples"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RequiredSamples:
+    """Smallest n reaching 1 - delta, by the estimate and by the lower confidence bound."""
+
+    eps: float
+    delta: float
+    n_estimate: int
+    n_confident: int
+    confidence: float
+    curve: tuple  # CoverageResult for every n evaluated, sorted by n
+
+    @property
+    def ns(self):
+        return [r.n for r in self.curve]
+
+    @property
+    def estimates(self):
+        return [r.estimate for r in self.curve]
+
+
+def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, trials=2_000,
+                               seed=0, statement="uniform", freezing="iid",
+                               distribution="uniform", lo=-1.0, hi=1.0, confidence=0.95,
+                               n_max=4096, max_intervals=MAX_INTERVALS):
+    """Smallest n whose coverage estimate is >= 1 - delta (``n_estimate``) and smallest n whose
+    one-sided Clopper-Pearson lower bound at ``confidence`` is >= 1 - delta (``n_confident``).
+
+    Search: n = 1, 2, 4, ... until the lower bound reaches 1 - delta at some n_hi, then every n
+    between the last power of two whose estimate is below 1 - delta and n_hi. Every n uses the
+    same seed, so the curve uses common random numbers; the answers are the smallest n on the
+    searched curve (exact when coverage is monotone in n between the powers of two).
+
+    Returns
+    -------
+    RequiredSamples
+        ``.n_estimate``, ``.n_confident``, ``.curve`` (the CoverageResults searched).
+
+    Examples
+    --------
+    >>> r = empirical_required_samples(0.1, 0.1, trials=300)
+    >>> 4 <= r.n_estimate <= r.n_confident
+    True
+    """
+    eps = _validate.positive("eps", eps)
+    delta = _validate.open_unit("delta", delta)
+    trials = _validate.integer("trials", trials, minimum=1)
+    seed = _seed(seed)
+    confidence = _validate.open_unit("confidence", confidence)
+    n_max = _validate.integer("n_max", n_max, minimum=1)
+    opts = _options(prune_ratio, lock_ratio, statement, freezing, distribution, lo, hi)
+    max_intervals = _validate.integer("max_intervals", max_intervals, minimum=2)
+    target = 1.0 - delta
+    seen = {}
+
+    def evaluate(n):
+        if n not in seen:
+            seen[n] = _coverage(n, eps, trials, seed, opts, 0.95, max_intervals)
+        return seen[n]
+
+    def confident(r):
+        return lower_confidence_bound(r.successes, r.trials, confidence) >= target
+
+    n, below = 1, 0
+    while True:
+        r = evaluate(n)
+        if confident(r):
+            break
+        if r.estimate < target:
+            below = n
+        if n >= n_max:
+            raise InvalidParameterError(
+                f"coverage did not reach 1 - delta = {target} with confidence by n_max={n_max} "
+                f"(last estimate {r.estimate} at n={n}); raise n_max")
+        n = min(2 * n, n_max)
+    n_hi = n
+    for m in range(below + 1, n_hi):
+        evaluate(m)
+    curve = tuple(seen[m] for m in sorted(seen))
+    n_est = min(r.n for r in curve if r.estimate >= target)
+    n_conf = min(r.n for r in curve if confident(r))
+    return RequiredSamples(eps=eps, delta=delta, n_estimate=n_est, n_confident=n_conf,
+                           confidence=confidence, curve=curve)
