@@ -21,6 +21,7 @@ this list; nothing in slt_theory imports `empirical`):
 - :mod:`slt_theory.construction`: the constructive ticket and its independent verification.
 """
 
+from ._version import __version__
 from .bounds import (
     WidthBound,
     counting_lower_bound_samples,
@@ -63,8 +64,6 @@ from .solvers import (
     product_terms,
     subset_sum_error,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CalibratedSamples", "CoverageResult", "EntryFailure", "ErrorEstimate", "FreezeState",

@@ -52,7 +52,9 @@ def test_slt_console_script_runs_without_torch_import():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["slt_theory.bounds.cli_width"])
+@pytest.mark.parametrize("module", ["slt_theory.bounds.cli_width", "slt_theory.bounds.cli_size",
+                                    "slt_theory.montecarlo.cli_mc", "empirical.cli_train",
+                                    "empirical.cli_reproduce"])
 def test_subcommand_modules_follow_the_protocol(module):
     mod = __import__(module, fromlist=["configure", "run"])
     assert callable(mod.configure) and callable(mod.run)
@@ -71,6 +73,7 @@ sys.exit(cli.main(sys.argv[1:]))
 
 
 @pytest.mark.parametrize("argv,rc", [(["width", "--eps", "0.1"], 0),
+                                     (["size", "--eps", "0.1", "--freeze-ratio", "0.5"], 0),
                                      (["mc", "coverage", "--n", "8", "--eps", "0.2", "--trials", "50"], 0),
                                      (["train", "--epochs", "1"], 2)])
 def test_cli_without_torch(argv, rc):

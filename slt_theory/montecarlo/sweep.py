@@ -17,6 +17,7 @@ import json
 import os
 
 from .. import _validate
+from .._version import __version__
 from ..errors import InvalidParameterError
 from ..runs.executor import get_executor
 from ..runs.provenance import git_commit, write_json_atomic
@@ -147,7 +148,6 @@ def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0
         ee = _validate.positive("eps", ee)
         opts = _options(pp, ll, st, fr, di, lo, hi)
         points.append((nn, ee, opts))
-    from .. import __version__
 
     if os.path.dirname(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
