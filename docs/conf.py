@@ -21,11 +21,11 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from slt_theory import __version__  # noqa: E402
+from slt_theory import __version__
 
 project = "frozen-slt"
 author = "frozen-slt developers"
-copyright = "frozen-slt developers, BSD-3-Clause"  # noqa: A001 (Sphinx's name)
+copyright = "frozen-slt developers, BSD-3-Clause"
 version = release = __version__
 
 extensions = [
@@ -75,6 +75,8 @@ plot_include_source = True
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 200)]
+# gallery code reads results/ relative to the repository root
+plot_working_directory = str(ROOT)
 # the gallery figures are drawn by empirical.report.style, nothing else
 plot_rcparams = {}
 plot_apply_rcparams = False

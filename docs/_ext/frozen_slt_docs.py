@@ -8,9 +8,9 @@ breaks a warnings-as-errors build by sitting in no table of contents.
 
 Absolute values. The docstrings write maths as plain text, so ``|t|`` means an absolute value;
 reStructuredText reads ``|t|`` as a substitution reference and stops with "Undefined
-substitution referenced". :func:`escape_absolute_values` escapes such bars in the rendered copy
-of a docstring (never in the source), outside literals, math and doctests, where a bar means what
-it says.
+substitution referenced" (and a lone bar as the start of one). :func:`escape_absolute_values`
+escapes the bars of prose in the rendered copy of a docstring (never in the source), and leaves
+literals, math, doctests and tables alone, where a bar already means what it says.
 """
 
 import pathlib
@@ -60,11 +60,14 @@ def site_pages(docs_dir, order=PAGE_ORDER):
     return present + others
 
 
-# A substitution reference: a bar, text that neither starts nor ends with a space, a bar; not
-# preceded by a word character, a backslash or a bar, not followed by a word character or a bar.
-_SUBSTITUTION = re.compile(r"(?<![\w\\|])\|(?=\S)([^|`]*?\S)\|(?![\w|])")
+# A bar that is not escaped already. In the prose of these docstrings every bar is a bar (an
+# absolute value, a norm, "a | b"): none is a substitution reference, and a lone one would be
+# the start of one without an end.
+_BAR = re.compile(r"(?<!\\)\|")
 # Inline spans whose bars are already literal: ``code`` and :role:`text`.
 _LITERAL_SPAN = re.compile(r"``.+?``|:\w+:`[^`]*`")
+# A row or border of a grid table, whose bars are the table's own.
+_TABLE_ROW = re.compile(r"^\s*[+|].*[+|]\s*$")
 # Openers of blocks whose text is taken literally: math and code directives (their own line too),
 # and a paragraph that ends in "::" (a literal block follows). Other directives hold prose.
 _LITERAL_DIRECTIVE = re.compile(r"^\s*\.\. (math|code-block|code|sourcecode|literalinclude)::")
@@ -75,19 +78,20 @@ _LITERAL_PARAGRAPH_END = re.compile(r"::\s*$")
 def _escape_line(line):
     pieces, last = [], 0
     for span in _LITERAL_SPAN.finditer(line):
-        pieces.append(_SUBSTITUTION.sub(r"\\|\1\\|", line[last:span.start()]))
+        pieces.append(_BAR.sub(r"\\|", line[last:span.start()]))
         pieces.append(span.group(0))
         last = span.end()
-    pieces.append(_SUBSTITUTION.sub(r"\\|\1\\|", line[last:]))
+    pieces.append(_BAR.sub(r"\\|", line[last:]))
     return "".join(pieces)
 
 
 def escape_absolute_values(lines):
     """Escape the bars of plain-text absolute values in a docstring's lines, in place.
 
-    Lines of literal blocks (after ``::``), of ``.. math::`` and code directives (the directive's
+    Every bar of prose is escaped, paired (``|t|``) or not (``P(|X| > t``, ``a | b``). Lines of
+    literal blocks (after ``::``), of ``.. math::`` and code directives (the directive's
     own line included) and of doctests are left alone, as are ````literal```` and ``:role:`...```
-    spans inside a line.
+    spans inside a line, and the rows of grid tables.
 
     Parameters
     ----------
@@ -117,7 +121,7 @@ def escape_absolute_values(lines):
             continue  # the directive's argument (`.. math:: |x|`) is part of the block
         if _LITERAL_PARAGRAPH_END.search(line) and not _OTHER_DIRECTIVE.match(line):
             block_indent = indent  # this line is prose; the indented lines after it are literal
-        if stripped.startswith((">>>", "...")):
+        if stripped.startswith((">>>", "...")) or _TABLE_ROW.match(line):
             continue
         lines[i] = _escape_line(line)
     return lines
