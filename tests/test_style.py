@@ -6,6 +6,7 @@ import itertools
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -62,16 +63,24 @@ def _draw_example(width, where):
 @pytest.mark.parametrize("where", ["below", "right"])
 def test_every_text_prints_at_least_7_pt_inside_the_figure(width, where):
     fig, _ = _draw_example(width, where)
-    renderer = fig.canvas.get_renderer()
     texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
     assert len(texts) > 10  # ticks, labels, title, legend entries
     # the figure is saved at this size (test below), so point sizes are printed sizes
     assert min(t.get_fontsize() for t in texts) >= style.SMALL_FONT_SIZE
     # everything drawn (tick labels in view, labels, legend) lies inside the saved page
-    drawn = fig.get_tightbbox(renderer)  # inches
-    width, height = fig.get_size_inches()
-    assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01
-    assert drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01
+    assert max(style.overflow(fig).values()) <= 0.01
+    plt.close(fig)
+
+
+def test_text_running_off_the_figure_is_measured_and_warned_about(tmp_path):
+    with style.context("column"):
+        fig, ax = style.subplots("column", height=1.2)
+        ax.plot([0, 1], [0, 1])
+        ax.set_ylabel("a y label much longer than a panel 1.2 inches high can hold")
+        cut = style.overflow(fig)
+        assert cut["top"] > 0.1 and cut["bottom"] > 0.1 and cut["left"] == cut["right"] == 0
+        with pytest.warns(style.FigureOverflowWarning, match=r"runs past the figure's edge \(bottom by"):
+            style.save(fig, tmp_path / "cut", formats=("png",))
     plt.close(fig)
 
 
@@ -101,7 +110,8 @@ def test_a_legend_inside_a_panel_is_caught():
 @pytest.mark.parametrize("width,inches", [("column", 3.3), ("text", 6.75)])
 def test_saved_files_keep_the_designed_width(tmp_path, width, inches):
     fig, _ = _draw_example(width, "right")
-    with style.context(width):
+    with style.context(width), warnings.catch_warnings():
+        warnings.simplefilter("error", style.FigureOverflowWarning)  # the example fits
         written = style.save(fig, tmp_path / "sub" / "example", formats=("pdf", "png", "svg"))
     plt.close(fig)
     assert [p.rsplit(".", 1)[1] for p in written] == ["pdf", "png", "svg"]

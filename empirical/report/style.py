@@ -33,14 +33,16 @@ import io
 import math
 import os
 import re
+import warnings
 
 from slt_theory.errors import InvalidParameterError
 from slt_theory.runs.provenance import write_bytes_atomic
 
 __all__ = [
     "BAND_ALPHA", "COLUMN_WIDTH", "CYCLE", "FONT_SIZE", "GOLDEN_ASPECT", "OKABE_ITO",
-    "REFERENCE_COLOR", "SMALL_FONT_SIZE", "SYMBOLS", "TEXT_WIDTH", "WIDTHS", "context",
-    "figure_size", "label", "legend_outside", "rc_params", "save", "subplots", "use",
+    "REFERENCE_COLOR", "SMALL_FONT_SIZE", "SYMBOLS", "TEXT_WIDTH", "WIDTHS",
+    "FigureOverflowWarning", "context", "figure_size", "label", "legend_outside", "overflow",
+    "rc_params", "save", "subplots", "use",
 ]
 
 #: Width of one column of a two-column paper, in inches (ICML, NeurIPS two-column, IEEE: 3.25-3.5).
@@ -322,8 +324,38 @@ def label(text):
 _FORMATS = ("pdf", "png", "svg")
 
 
+class FigureOverflowWarning(UserWarning):
+    """Something drawn (a label, a tick label, a legend) runs past the edge of the figure."""
+
+
+def overflow(fig):
+    """How far, in inches, what is drawn runs past each edge of ``fig`` (0 where it does not).
+
+    Constrained layout makes room for labels and outside legends, but it cannot shrink text: an
+    axis label longer than its panel, or a legend wider than the figure, is cut off in the saved
+    file. :func:`save` warns when this is not all zeros.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    dict
+        ``{"left": ..., "bottom": ..., "right": ..., "top": ...}`` in inches, each >= 0.
+    """
+    fig.canvas.draw()  # lay the figure out and make its tick labels, as saving will
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    width, height = fig.get_size_inches()
+    return {"left": max(0.0, -drawn.x0), "bottom": max(0.0, -drawn.y0),
+            "right": max(0.0, drawn.x1 - width), "top": max(0.0, drawn.y1 - height)}
+
+
 def save(fig, path, formats=("pdf", "png")):
     """Write ``fig`` to ``path`` + ``.pdf``, ``.png`` ... atomically, at its designed size.
+
+    Warns (:class:`FigureOverflowWarning`) when something drawn runs past the figure's edge
+    (:func:`overflow`), since it would be cut off in the file.
 
     Parameters
     ----------
@@ -342,6 +374,13 @@ def save(fig, path, formats=("pdf", "png")):
     if bad or not formats:
         raise InvalidParameterError(
             f"formats must be a non-empty sequence of {list(_FORMATS)!r}, got {formats!r}")
+    # a half-point tolerance: glyph extents are measured, not exact
+    cut = {edge: inches for edge, inches in overflow(fig).items() if inches > 0.5 / 72}
+    if cut:
+        where = ", ".join(f"{edge} by {inches:.2f} in" for edge, inches in cut.items())
+        warnings.warn(f"{os.fspath(path)}: what is drawn runs past the figure's edge ({where}) and "
+                      "would be cut off; shorten a label, make the figure taller, or use fewer "
+                      "legend columns", FigureOverflowWarning, stacklevel=2)
     # render every format first, so that a failing one leaves no file behind
     rendered = []
     for fmt in formats:
