@@ -1,7 +1,8 @@
 """Execute the notebooks in place and store their outputs, so that the documentation site and a
 reader on the web see their figures and numbers.
 
-Run from the repository root (one command; about 3 minutes on 2 cores at the default scale)::
+Run from the repository root (one command; 13 minutes on 2 cores shared with other jobs, load
+average 13, of which 3 CPU minutes, at the default scale; most of it the width sweep)::
 
     python notebooks/execute.py                       # every notebook, default scale
     python notebooks/execute.py --scale tiny notebooks/01_bounds_tour.ipynb
@@ -78,16 +79,16 @@ def _kernel_environment(scale):
         [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 
 
-def execute(path, scale, timeout):
+def execute(path, scale, timeout, commit):
     """Run one notebook top to bottom and return it with its outputs and metadata.
 
-    Raises nbclient's CellExecutionError if a cell fails.
+    ``commit`` is the git commit recorded as the code the outputs were made with. Raises
+    nbclient's CellExecutionError if a cell fails.
     """
     import nbclient
     import nbformat
 
     from slt_theory import __version__
-    from slt_theory.runs.provenance import git_commit
 
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
@@ -98,7 +99,7 @@ def execute(path, scale, timeout):
         "scale": scale,
         "source_sha256": source_hash(nb),
         "package_version": __version__,
-        "git_commit": git_commit(str(ROOT)),
+        "git_commit": commit,
     }
     return nb
 
@@ -110,12 +111,13 @@ def main(argv=None):
 
     import nbformat
 
-    from slt_theory.runs.provenance import write_text_atomic
+    from slt_theory.runs.provenance import git_commit, write_text_atomic
 
+    commit = git_commit(str(ROOT))  # once: a commit made during a long run is not what ran
     executed = []
     for path in paths:
         start = time.perf_counter()
-        executed.append((path, execute(path, args.scale, args.timeout)))
+        executed.append((path, execute(path, args.scale, args.timeout, commit)))
         print(f"{path.name}: executed at scale {args.scale!r} in {time.perf_counter() - start:.0f} s",
               flush=True)
     for path, nb in executed:
