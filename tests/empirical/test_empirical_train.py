@@ -37,8 +37,8 @@ def test_resumed_run_equals_uninterrupted(tmp_path):
     ha = json.loads((tmp_path / "a" / hp.hash / "metrics.json").read_text())
     hb = json.loads((tmp_path / "b" / hp.hash / "metrics.json").read_text())
     assert strip(ha) == strip(hb) and len(ha) == 2
-    a = torch.load(tmp_path / "a" / hp.hash / "checkpoint.pt", weights_only=False)["model"]
-    b = torch.load(tmp_path / "b" / hp.hash / "checkpoint.pt", weights_only=False)["model"]
+    a = torch.load(tmp_path / "a" / hp.hash / "checkpoint.pt", weights_only=True)["model"]
+    b = torch.load(tmp_path / "b" / hp.hash / "checkpoint.pt", weights_only=True)["model"]
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
@@ -156,7 +156,7 @@ def test_gin_trains_full_batch_on_arxiv_format(tmp_path):
                       T.baseline("frozen_source", sparsity=0.6, prune_ratio=0.3, lock_ratio=0.2),
                       T.TrainHparams(epochs=2, optimizer="adamw", lr=0.01))
     out = T.train(hp, tmp_path / "runs", progress=False)
-    assert out["n_weights"] == 128 * 16 + 2 * 16 * 16 + 16 * 40
+    assert out["n_weights"] == 128 * 16 + 2 * 16 * 16 + 16 * 40 + 16 * 40  # with the head
     assert 0 <= out["final"]["test_acc"] <= 1
     with pytest.raises(InvalidParameterError, match="graph"):
         T.train(T.RunHparams(T.DataHparams("ogbn_arxiv", str(tmp_path / "data"))),
