@@ -38,7 +38,7 @@ def _torch_build():
     import torch
 
     cuda = torch.version.cuda
-    return f"torch {torch.__version__} ({'CUDA ' + cuda if cuda else 'no CUDA in this build'})"
+    return f"torch {torch.__version__}, " + (f"built for CUDA {cuda}" if cuda else "a build without CUDA")
 
 
 def resolve_device(name="auto"):

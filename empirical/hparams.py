@@ -369,12 +369,15 @@ def split_freeze(freeze_ratio: float, sparsity: float, rule: str = "proportional
     --------
     >>> split_freeze(0.7, 0.5)
     (0.35, 0.35)
-    >>> [round(v, 12) for v in split_freeze(0.7, 0.7)]
-    [0.49, 0.21]
+    >>> split_freeze(0.7, 0.7)
+    (0.49, 0.21)
     """
     freeze_ratio = in_range("freeze_ratio", freeze_ratio, 0.0, 1.0, high_open=True)
     sparsity = ratio("sparsity", sparsity)
     choice("freeze_split", text("freeze_split", rule), set(FREEZE_SPLITS))
+    # Rounded to 12 decimals so that 0.7 * 0.7 is the 0.49 a user would type (and hash).
     if rule == "even":
-        return freeze_split(freeze_ratio / 2, freeze_ratio / 2)
-    return freeze_split(freeze_ratio * sparsity, freeze_ratio * (1.0 - sparsity))
+        prune = lock = round(freeze_ratio / 2, 12)
+    else:
+        prune, lock = round(freeze_ratio * sparsity, 12), round(freeze_ratio * (1 - sparsity), 12)
+    return freeze_split(prune, lock)

@@ -227,7 +227,9 @@ def initialize(model: nn.Module, config: SupermaskConfig) -> nn.Module:
     >>> realised_sparsity(model)[0]  # one global threshold: the network's sparsity is exact
     0.8
     >>> [layer.scores.numel() for _, layer in supermask_layers(model)]  # scores of FREE only
-    [80, 8]
+    [68, 20]
+
+    (ERK, the default allocation, freezes nothing in the small last layer here.)
     """
     if not isinstance(config, SupermaskConfig):
         raise InvalidParameterError(f"config must be a SupermaskConfig, got {config!r}")
