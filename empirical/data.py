@@ -25,7 +25,7 @@ import numpy as np
 from slt_theory._validate import open_unit, ratio
 from slt_theory.errors import InvalidParameterError
 
-from ._checks import count, flag, text
+from ._checks import count, flag, optional_path, text
 from .imagefolder import FolderData, imagenet_folder
 
 __all__ = ["Split", "digits", "teacher_student", "cifar10", "imagenet_folder", "ogbn_arxiv",
@@ -51,6 +51,17 @@ class Split:
     @property
     def has_val(self) -> bool:
         return "x_val" in self.extra
+
+
+def _root(root) -> str:
+    root = optional_path("data_root", root)
+    if root is None:
+        raise InvalidParameterError("data_root must be a folder, got None (no download happens)")
+    return root
+
+
+# The most values a synthetic data set may hold (float64 during the draw: 800 MB at the limit).
+MAX_SYNTHETIC_VALUES = 10**8
 
 
 def hold_out(split: Split, fraction: float, seed: int = 0) -> Split:
@@ -118,6 +129,11 @@ def teacher_student(n_train: int = 1024, n_test: int = 256, in_features: int = 1
     n_train, n_test = count("n_train", n_train, 1), count("n_test", n_test, 1)
     in_features, hidden = count("in_features", in_features, 1), count("hidden", hidden, 1)
     out_features = count("out_features", out_features, 1)
+    if (n_train + n_test) * max(in_features, out_features) + hidden * in_features > \
+            MAX_SYNTHETIC_VALUES:
+        raise InvalidParameterError(
+            f"teacher_student of {n_train} + {n_test} examples with {in_features} inputs is "
+            f"larger than {MAX_SYNTHETIC_VALUES} values")
     rng = np.random.default_rng(count("seed", seed))
     w1 = (2 * rng.random((hidden, in_features)) - 1) / np.sqrt(in_features)
     w2 = (2 * rng.random((out_features, hidden)) - 1) / np.sqrt(hidden)
@@ -218,7 +234,7 @@ def cifar10(root, normalize: bool = True) -> Split:
     [0, 1], standardised per channel when ``normalize`` (the reference code's mean and standard
     deviation). No download happens. ``extra["pad_value"]`` is black in these units.
     """
-    root = os.fspath(root)
+    root = _root(root)
     normalize = flag("normalize", normalize)
     if os.path.isdir(os.path.join(root, "cifar-10-batches-py")):
         root = os.path.join(root, "cifar-10-batches-py")
@@ -279,7 +295,7 @@ def ogbn_arxiv(root) -> Split:
     ``x_train`` etc. are the node features and labels of those indices, ``x_val``/``y_val``
     those of ``valid`` (the validation set of best-validation selection).
     """
-    root = os.fspath(root)
+    root = _root(root)
     if os.path.isdir(os.path.join(root, "ogbn_arxiv")):
         root = os.path.join(root, "ogbn_arxiv")
     need = ["raw/node-feat.csv.gz", "raw/node-label.csv.gz", "raw/edge.csv.gz",

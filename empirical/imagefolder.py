@@ -119,7 +119,11 @@ def imagenet_folder(root, image_size: int = 224, val_fraction: float = 0.0, seed
     """
     from slt_theory._validate import ratio
 
-    root = os.fspath(root)
+    from ._checks import optional_path
+
+    root = optional_path("data_root", root)
+    if root is None:
+        raise InvalidParameterError("data_root must be a folder, got None")
     val_fraction = ratio("val_fraction", val_fraction)
     seed = count("seed", seed)
     classes, train = scan(os.path.join(root, "train"))

@@ -210,6 +210,8 @@ class SupermaskConv2d(_Supermask):
 
 def supermask_layers(model: nn.Module) -> list[tuple[str, _Supermask]]:
     """The supermask layers of ``model`` in registration order (the order seeds are spawned in)."""
+    if not isinstance(model, nn.Module):
+        raise InvalidParameterError(f"model must be a torch.nn.Module, got {model!r}")
     return [(name, m) for name, m in model.named_modules() if isinstance(m, _Supermask)]
 
 
@@ -300,7 +302,10 @@ def _kth_largest(values: torch.Tensor, k: int) -> torch.Tensor:
 @torch.no_grad()
 def update_thresholds(model: nn.Module) -> None:
     """Recompute every layer's threshold from its current scores."""
-    config: SupermaskConfig = model.supermask_config
+    config = getattr(model, "supermask_config", None)
+    if not isinstance(config, SupermaskConfig):
+        raise InvalidParameterError(
+            "model has no supermask_config: draw its source with empirical.initialize first")
     if config.method == "weights":
         return
     layers = [m for _, m in supermask_layers(model)]
@@ -320,6 +325,11 @@ def update_thresholds(model: nn.Module) -> None:
 
 def attach_threshold_hook(optimizer: torch.optim.Optimizer, model: nn.Module):
     """Recompute thresholds after every ``optimizer.step()``; returns the removable handle."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise InvalidParameterError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+    if not isinstance(getattr(model, "supermask_config", None), SupermaskConfig):
+        raise InvalidParameterError(
+            "model has no supermask_config: draw its source with empirical.initialize first")
     return optimizer.register_step_post_hook(lambda *_: update_thresholds(model))
 
 
@@ -327,6 +337,8 @@ def attach_threshold_hook(optimizer: torch.optim.Optimizer, model: nn.Module):
 def realised_sparsity(model: nn.Module) -> tuple[float, list[float]]:
     """Fraction of weights removed by the current masks: network-wide and per layer."""
     per_layer, removed, total = [], 0, 0
+    if not supermask_layers(model):
+        raise InvalidParameterError("model has no supermask layers")
     for _, m in supermask_layers(model):
         r = int((m.mask() == 0).sum())
         per_layer.append(r / m.numel)

@@ -229,6 +229,8 @@ def mean_adjacency(edge_index, num_nodes: int) -> torch.Tensor:
     [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
     num_nodes = count("num_nodes", num_nodes, 1)
+    if num_nodes > MAX_WEIGHTS:
+        raise InvalidParameterError(f"num_nodes must be <= {MAX_WEIGHTS}, got {num_nodes}")
     edge_index = torch.as_tensor(edge_index, dtype=torch.long)
     if edge_index.ndim != 2 or edge_index.shape[0] != 2:
         raise InvalidParameterError(

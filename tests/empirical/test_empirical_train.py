@@ -280,3 +280,29 @@ def test_image_folder_results_do_not_depend_on_the_workers(tmp_path, tiny_imagen
     a = T.train(hp, tmp_path / "a", progress=False, workers=0)
     b = T.train(hp, tmp_path / "b", progress=False, workers=2)
     assert strip([a["final"]]) == strip([b["final"]])
+
+
+def test_numpy_scalars_give_the_same_run():
+    import numpy as np
+    a = T.RunHparams(T.DataHparams(batch_size=64, seed=1), T.ModelHparams(width=0.5, hidden=(8,)),
+                     T.baseline("frozen_source", sparsity=0.5, prune_ratio=0.2, lock_ratio=0.1),
+                     T.TrainHparams(epochs=2, lr=0.05))
+    b = T.RunHparams(T.DataHparams(batch_size=np.int64(64), seed=np.uint8(1)),
+                     T.ModelHparams(width=np.float32(0.5), hidden=(np.int32(8),)),
+                     T.baseline("frozen_source", sparsity=np.float64(0.5),
+                                prune_ratio=np.float64(0.2), lock_ratio=np.float64(0.1)),
+                     T.TrainHparams(epochs=np.int16(2), lr=np.float64(0.05)))
+    assert json.dumps(b.to_json()) and a == b and a.hash == b.hash
+
+
+def test_public_helpers_refuse_bad_objects():
+    from empirical import data
+    from empirical.layers import realised_sparsity, update_thresholds
+    for call, match in [(lambda: data.cifar10(None), "data_root"),
+                        (lambda: data.ogbn_arxiv(3), "data_root"),
+                        (lambda: data.teacher_student(n_train=10**9), "larger"),
+                        (lambda: update_thresholds(torch.nn.Linear(2, 2)), "supermask_config"),
+                        (lambda: realised_sparsity("model"), "Module"),
+                        (lambda: realised_sparsity(torch.nn.Linear(2, 2)), "no supermask")]:
+        with pytest.raises(InvalidParameterError, match=match):
+            call()

@@ -115,3 +115,13 @@ def test_cli_recipe_run_records_the_recipe(tmp_path, tiny_arxiv, capsys):
     assert record["provenance"]["overrides"]["model.hidden"] == [8, 8, 8]
     assert record["device"]["device"] == "cpu" and out["device"]["torch"] == torch.__version__
     assert record["hparams"]["supermask"]["prune_ratio"] == pytest.approx(0.28)
+
+
+def test_cli_trains_resnet50_on_an_image_folder(tmp_path, tiny_imagenet, capsys):
+    assert main(["train", "--dataset", "imagenet", "--model", "resnet50", "--data-root",
+                 str(tiny_imagenet), "--image-size", "32", "--width", "0.0625", "--batch-size",
+                 "6", "--augment", "resized_crop_flip", "--epochs", "1", "--sparsity", "0.5",
+                 "--runs-dir", str(tmp_path / "runs"), "--no-progress", "--threads", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["selection"] == "last" and 0 <= out["final"]["test_acc"] <= 1
+    assert load_ticket(f"{out['run_dir']}/ticket.fslt").fc.weight_shape == (3, 128)
