@@ -329,8 +329,12 @@ class RunHparams:
 
     @property
     def hash(self) -> str:
-        """First 16 hex digits of the sha256 of the canonical JSON."""
-        blob = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+        """First 16 hex digits of the sha256 of the canonical JSON, without ``data.data_root``:
+        where the data set lies is not what the run computes, so moving the data (or naming it
+        by a relative path) finds the same run folder. The path is still in ``hparams.json``."""
+        d = self.to_json()
+        del d["data"]["data_root"]
+        blob = json.dumps(d, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

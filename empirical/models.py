@@ -214,6 +214,9 @@ class GIN(nn.Module):
     def forward(self, x, adj):
         reps = []
         for conv, norm in zip(self.convs, self.norms):
+            # The aggregation stays in float32 (the adjacency's type) under mixed precision;
+            # the linear layer then casts as autocast decides.
+            x = x.float()
             x = torch.relu(norm(conv(x + torch.sparse.mm(adj, x))))
             reps.append(x)
         return (self.head(reps[-2]) + reps[-1]) / 2

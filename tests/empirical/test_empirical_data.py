@@ -5,6 +5,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from empirical import data
 from slt_theory.errors import InvalidParameterError
@@ -165,3 +167,13 @@ def test_unknown_dataset():
         data.load_dataset(["digits"])
     with pytest.raises(InvalidParameterError, match="data_root"):
         data.load_dataset("imagenet")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40))))
+def test_undirected_equals_a_set_of_both_directions(case):
+    n, edges = case
+    e = np.array(edges, dtype=np.int64).reshape(-1, 2).T
+    expected = sorted({(a, b) for a, b in edges} | {(b, a) for a, b in edges})
+    assert list(map(tuple, data.undirected(e, n).T.tolist())) == expected

@@ -306,3 +306,10 @@ def test_public_helpers_refuse_bad_objects():
                         (lambda: realised_sparsity(torch.nn.Linear(2, 2)), "no supermask")]:
         with pytest.raises(InvalidParameterError, match=match):
             call()
+
+
+def test_the_data_path_is_not_part_of_the_run_hash():
+    a = T.RunHparams(T.DataHparams("cifar10", "/data/cifar"))
+    b = T.RunHparams(T.DataHparams("cifar10", "../elsewhere"))
+    assert a.hash == b.hash and a != b
+    assert T.RunHparams(T.DataHparams("cifar10", "/d", seed=1)).hash != a.hash
