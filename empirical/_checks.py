@@ -42,7 +42,8 @@ def optional_path(name, value):
         out = os.fspath(value)
         if isinstance(out, str) and out:
             return out
-    raise InvalidParameterError(f"{name} must be a path (a non-empty string) or None, got {value!r}")
+    raise InvalidParameterError(
+        f"{name} must be a path (a non-empty string) or None, got {value!r}")
 
 
 def count(name, value, minimum=0):

@@ -156,7 +156,8 @@ def resize_shorter(width: int, height: int, size: int):
     >>> resize_shorter(500, 375, 256)
     (341, 256)
     """
-    width, height, size = count("width", width, 1), count("height", height, 1), count("size", size, 1)
+    width, height = count("width", width, 1), count("height", height, 1)
+    size = count("size", size, 1)
     if width <= height:
         return size, int(size * height / width)
     return int(size * width / height), size
@@ -164,7 +165,8 @@ def resize_shorter(width: int, height: int, size: int):
 
 def center_crop_box(width: int, height: int, size: int):
     """``(left, top, size, size)`` of torchvision's ``CenterCrop(size)``."""
-    width, height, size = count("width", width, 1), count("height", height, 1), count("size", size, 1)
+    width, height = count("width", width, 1), count("height", height, 1)
+    size = count("size", size, 1)
     if size > width or size > height:
         raise InvalidParameterError(f"crop {size} is larger than the image ({width}x{height})")
     return int(round((width - size) / 2.0)), int(round((height - size) / 2.0)), size, size

@@ -18,8 +18,17 @@ import argparse
 import json
 import sys
 
-from .hparams import (AUGMENTS, BASELINES, DATASETS, FREEZE_SPLITS, METHODS, MODELS, OPTIMIZERS,
-                      SCHEDULES, THRESHOLDS)
+from .hparams import (
+    AUGMENTS,
+    BASELINES,
+    DATASETS,
+    FREEZE_SPLITS,
+    METHODS,
+    MODELS,
+    OPTIMIZERS,
+    SCHEDULES,
+    THRESHOLDS,
+)
 from .recipes import RECIPES, recipe_table
 
 _S = argparse.SUPPRESS
@@ -37,7 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from .init import SCORE_INITS, WEIGHT_INITS
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = ("recipes (the paper's experiments; see one with --recipe NAME --show-config):\n"
+    parser.epilog = ("recipes (the paper's experiments; see one with --recipe NAME "
+                     "--show-config):\n"
                      + "\n".join(f"  {r.name:<20} {r.summary}" for r in RECIPES.values()))
     g = parser.add_argument_group("recipe and config")
     g.add_argument("--recipe", choices=sorted(RECIPES), default=None,

@@ -38,7 +38,8 @@ def _torch_build():
     import torch
 
     cuda = torch.version.cuda
-    return f"torch {torch.__version__}, " + (f"built for CUDA {cuda}" if cuda else "a build without CUDA")
+    build = f"built for CUDA {cuda}" if cuda else "a build without CUDA"
+    return f"torch {torch.__version__}, {build}"
 
 
 def resolve_device(name="auto"):

@@ -138,7 +138,8 @@ def freeze_counts(shapes, prune_ratio: float, lock_ratio: float, allocation: str
     difference. With ``"density_distribution"`` (the reference parser's default) layer ``l`` locks
     ``allocate(shapes, lock_ratio)[l]`` of its weights: the locked weights are spread like the kept
     weights of a ticket of density ``lock_ratio``. Either way every layer has
-    ``pruned + locked <= numel``: the allocations are monotone and ``lock_ratio <= 1 - prune_ratio``.
+    ``pruned + locked <= numel``: the allocations are monotone and
+    ``lock_ratio <= 1 - prune_ratio``.
 
     Examples
     --------

@@ -28,13 +28,21 @@ import dataclasses
 
 from slt_theory.errors import InvalidParameterError
 
-from .hparams import (FREEZE_SPLITS, DataHparams, ModelHparams, RunHparams, SupermaskConfig,
-                      TrainHparams)
+from .hparams import (
+    FREEZE_SPLITS,
+    DataHparams,
+    ModelHparams,
+    RunHparams,
+    SupermaskConfig,
+    TrainHparams,
+)
 from .init import InitSpec
 
 __all__ = ["Recipe", "RECIPES", "get_recipe", "recipe_table"]
 
-_REF = "github.com/Hikari43/slt_within_frozen_network, "
+_REF = "github.com/Hikari43/slt_within_frozen_network: "
+_IC = _REF + "image_classification/configs/"
+_NC = _REF + "node_classification/configs/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,16 +109,16 @@ RECIPES = {r.name: r for r in [
     Recipe(
         name="cifar10-conv6", version=1,
         summary="Conv6 on CIFAR-10: SGD 0.1 cosine, 100 epochs, batch 128, ERK, sparsity 0.7",
-        source=(_REF + "image_classification/configs/cifar10-conv6-global_ep-0.7.yaml",
-                _REF + "image_classification/configs/cifar10-conv6-global_ep-0.7-erk-p_0.8-r_0.0.yaml"),
+        source=(_IC + "cifar10-conv6-global_ep-0.7.yaml",
+                _IC + "cifar10-conv6-global_ep-0.7-erk-p_0.8-r_0.0.yaml"),
         hparams=RunHparams(_CIFAR_DATA, ModelHparams("conv6", width=1.0, batch_norm=False),
                            _CIFAR_SEARCH, _CIFAR_TRAIN),
         notes="Conv6 has no batch norm in the reference code. " + _SPLIT_NOTE),
     Recipe(
         name="cifar10-resnet18", version=1,
         summary="ResNet-18 (CIFAR stem) on CIFAR-10: as cifar10-conv6 with a ResNet-18",
-        source=(_REF + "image_classification/configs/cifar10-resnet18-global_ep-0.7.yaml",
-                _REF + "image_classification/configs/cifar10-resnet18-global_ep-0.9-erk-p_0.8-r_0.0.yaml"),
+        source=(_IC + "cifar10-resnet18-global_ep-0.7.yaml",
+                _IC + "cifar10-resnet18-global_ep-0.9-erk-p_0.8-r_0.0.yaml"),
         hparams=RunHparams(_CIFAR_DATA, ModelHparams("resnet18", width=1.0), _CIFAR_SEARCH,
                            _CIFAR_TRAIN),
         notes=_SPLIT_NOTE),
@@ -118,8 +126,8 @@ RECIPES = {r.name: r for r in [
         name="imagenet-resnet50", version=1,
         summary="ResNet-50 on ImageNet: signed Kaiming constant, dynamic scaling, EPL, "
                 "batch 256, 100 epochs",
-        source=(_REF + "image_classification/configs/imagenet-resnet50-global_ep-0.7.yaml",
-                _REF + "image_classification/configs/imagenet-resnet50-global_ep-0.7-epl-p_0.5-r_0.0.yaml"),
+        source=(_IC + "imagenet-resnet50-global_ep-0.7.yaml",
+                _IC + "imagenet-resnet50-global_ep-0.7-epl-p_0.5-r_0.0.yaml"),
         hparams=RunHparams(
             DataHparams(dataset="imagenet", batch_size=256, seed=0, val_fraction=0.2,
                         augment="resized_crop_flip", image_size=224),
@@ -138,8 +146,8 @@ RECIPES = {r.name: r for r in [
         name="ogbn-arxiv-gin", version=1,
         summary="GIN on OGBN-Arxiv: 4 layers of 386, AdamW 0.01 cosine, 400 full-batch "
                 "epochs, EPL",
-        source=(_REF + "node_classification/configs/ogbn_arxiv-gin_based_net-global_ep-0.7.yaml",
-                _REF + "node_classification/configs/ogbn_arxiv-gin_based_net-global_ep-0.7-epl_p_0.8-r_0.0.yaml"),
+        source=(_NC + "ogbn_arxiv-gin_based_net-global_ep-0.7.yaml",
+                _NC + "ogbn_arxiv-gin_based_net-global_ep-0.7-epl_p_0.8-r_0.0.yaml"),
         hparams=RunHparams(
             DataHparams(dataset="ogbn_arxiv", seed=0),
             ModelHparams("gin", width=1.0, hidden=(386, 386, 386)),

@@ -39,7 +39,7 @@ class DamagedRunWarning(UserWarning):
 
 
 def set_aside(path, reason: str) -> str | None:
-    """Move ``path`` into ``damaged/`` next to it and warn; returns the new path (None if absent)."""
+    """Move ``path`` into ``damaged/`` beside it and warn; returns the new path (None if absent)."""
     if not os.path.exists(path):
         return None
     folder = os.path.join(os.path.dirname(path), "damaged")

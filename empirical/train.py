@@ -46,13 +46,20 @@ from ._checks import count, optional_path
 from .data import Split, load_dataset
 from .devices import check_device_name, describe_device, resolve_device
 from .feeds import make_feed
-from .hparams import (BASELINES, DataHparams, ModelHparams, RunHparams, TrainHparams,
-                      baseline)
+from .hparams import BASELINES, DataHparams, ModelHparams, RunHparams, TrainHparams, baseline
 from .imagefolder import FolderData
 from .layers import attach_threshold_hook, initialize, realised_sparsity
 from .models import build_model
-from .run_folder import (CHECKPOINT, HPARAMS, METRICS, SUMMARY, TICKET, finished_summary,
-                         load_checkpoint, set_aside)
+from .run_folder import (
+    CHECKPOINT,
+    HPARAMS,
+    METRICS,
+    SUMMARY,
+    TICKET,
+    finished_summary,
+    load_checkpoint,
+    set_aside,
+)
 from .ticket import model_size, save_ticket
 
 __all__ = ["DataHparams", "ModelHparams", "TrainHparams", "RunHparams", "baseline", "train",
@@ -182,7 +189,8 @@ def _model_kwargs(hp: RunHparams, d) -> dict:
     out = d.num_classes if d.num_classes > 0 else int(np.prod(d.y_train.shape[1:]))
     if m.name == "gin":
         if "edge_index" not in d.extra:
-            raise InvalidParameterError(f"model 'gin' needs a graph dataset, not {hp.data.dataset!r}")
+            raise InvalidParameterError(
+                f"model 'gin' needs a graph dataset, not {hp.data.dataset!r}")
         return dict(in_features=int(d.extra["x"].shape[1]), hidden=m.hidden[0],
                     num_classes=out, num_layers=len(m.hidden) + 1, width=m.width,
                     affine_bn=m.affine_bn)

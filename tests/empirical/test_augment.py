@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
-from empirical.augment import (center_crop_box, crop_flip, crop_flip_reference,  # noqa: E402
-                               draw_crop_flip, resize_shorter, resized_crop_box)
+from empirical.augment import (  # noqa: E402
+    center_crop_box,
+    crop_flip,
+    crop_flip_reference,
+    draw_crop_flip,
+    resize_shorter,
+    resized_crop_box,
+)
 from slt_theory.errors import InvalidParameterError  # noqa: E402
 
 
@@ -76,7 +82,8 @@ def test_resized_crop_boxes_lie_inside_and_respect_the_ratio(width, height, seed
     # a drawn box has its aspect ratio within [3/4, 4/3] up to rounding to whole pixels; the
     # fallback is the whole image clamped to that range
     assert 3 / 4 * (1 - 1 / h) - 1 / h <= ratio <= 4 / 3 * (1 + 1 / h) + 1 / h or \
-        (w, h) in {(width, height), (width, round(width / (3 / 4))), (round(height * 4 / 3), height)}
+        (w, h) in {(width, height), (width, round(width / (3 / 4))),
+                   (round(height * 4 / 3), height)}
 
 
 def test_eval_transform_sizes_follow_torchvision():

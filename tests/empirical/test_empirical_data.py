@@ -12,8 +12,6 @@ from empirical import data
 from slt_theory.errors import InvalidParameterError
 
 
-
-
 def test_cifar10_reader(tmp_path, writers):
     batches = writers["cifar"](tmp_path, n=4)
     s = data.cifar10(tmp_path, normalize=False)

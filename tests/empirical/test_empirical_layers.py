@@ -10,9 +10,16 @@ from torch import nn  # noqa: E402
 
 from empirical.freezing import FreezeState  # noqa: E402
 from empirical.init import InitSpec  # noqa: E402
-from empirical.layers import (SupermaskConfig, SupermaskConv2d, SupermaskLinear,  # noqa: E402
-                              attach_threshold_hook, initialize, realised_sparsity,
-                              supermask_layers, update_thresholds)
+from empirical.layers import (  # noqa: E402
+    SupermaskConfig,
+    SupermaskConv2d,
+    SupermaskLinear,
+    attach_threshold_hook,
+    initialize,
+    realised_sparsity,
+    supermask_layers,
+    update_thresholds,
+)
 from slt_theory.errors import InvalidParameterError  # noqa: E402
 
 torch.set_num_threads(1)
