@@ -52,8 +52,9 @@ def test_damaged_record_is_set_aside_and_recomputed(finished, name, damage):
     h, runs, first = finished
     run_dir = runs / h.hash
     damage(run_dir / name)
-    with pytest.warns(DamagedRunWarning, match=name):
+    with pytest.warns(DamagedRunWarning) as caught:
         again = T.train(h, runs, progress=False)
+    assert any(name in str(w.message) for w in caught)
     assert strip(again) == strip(first)
     assert (run_dir / "ticket.fslt").read_bytes()  # rebuilt
     # a deleted ticket sets its summary aside; every other damage sets the damaged file aside
@@ -86,6 +87,7 @@ class Payload:
         return (open, (self.marker, "w"))
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWarning")
 @pytest.mark.parametrize("as_torch", [True, False])
 def test_a_malicious_checkpoint_cannot_run_code(tmp_path, as_torch):
     h = hp()
@@ -119,5 +121,6 @@ def test_a_summary_of_another_run_is_not_taken(finished):
     h, runs, first = finished
     path = runs / h.hash / "summary.json"
     path.write_text(json.dumps({**first, "hash": "0" * 16}))
-    with pytest.warns(DamagedRunWarning, match="belongs to run"):
+    with pytest.warns(DamagedRunWarning) as caught:
         assert T.train(h, runs, progress=False)["hash"] == h.hash
+    assert any("belongs to run" in str(w.message) for w in caught)
