@@ -383,6 +383,8 @@ def train(hp: RunHparams, runs_dir="runs", callbacks: Sequence[Callback] | None 
 def _finish(state, env) -> dict:
     """Write the ticket of the selected epoch and ``summary.json``; returns the summary."""
     hp, model, run_dir = state.hparams, state.model, state.run_dir
+    # A run resumed at its last epoch trains nothing: rewrite the metrics it may have lost.
+    MetricsLog().on_epoch_end(state)
     selected, selection = state.history[-1], "last"
     if state.best is not None:
         model.load_state_dict(state.best["model"])

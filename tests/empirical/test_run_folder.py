@@ -5,6 +5,7 @@ import io
 import json
 import os
 import pickle
+import warnings
 
 import pytest
 
@@ -61,8 +62,10 @@ def test_damaged_record_is_set_aside_and_recomputed(finished, name, damage):
     kept = damaged(run_dir)
     assert kept and all(f.startswith(("summary.json", "ticket.fslt", "metrics.json"))
                         for f in kept)
-    # now sound: the next call is a plain skip
-    assert T.train(h, runs, progress=False) == again
+    # now sound: the next call is a plain skip, with nothing more set aside
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DamagedRunWarning)
+        assert T.train(h, runs, progress=False) == again
 
 
 def test_truncated_checkpoint_restarts_to_the_same_result(tmp_path):
