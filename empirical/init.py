@@ -23,6 +23,8 @@ import numpy as np
 from slt_theory._validate import choice
 from slt_theory.errors import InvalidParameterError
 
+from ._checks import count, dims, flag, in_range, text
+
 __all__ = ["InitSpec", "WEIGHT_INITS", "SCORE_INITS", "layer_rng", "draw_weights", "draw_scores",
            "fan_in"]
 
@@ -55,19 +57,19 @@ class InitSpec:
     scale_by_density: bool = False
 
     def __post_init__(self):
-        choice("weight_init", self.weight_init, set(WEIGHT_INITS))
-        choice("score_init", self.score_init, set(SCORE_INITS))
-        if not isinstance(self.scale_by_density, bool):
-            raise InvalidParameterError(
-                f"scale_by_density must be a bool, got {self.scale_by_density!r}")
+        choice("weight_init", text("weight_init", self.weight_init), set(WEIGHT_INITS))
+        choice("score_init", text("score_init", self.score_init), set(SCORE_INITS))
+        object.__setattr__(self, "scale_by_density",
+                           flag("scale_by_density", self.scale_by_density))
 
 
 def layer_rng(seed: int, layer: int, purpose: int) -> np.random.Generator:
     """The generator for one (layer, purpose) stream of a network seeded with ``seed``."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidParameterError(f"seed must be a non-negative integer, got {seed!r}")
+    layer, purpose = count("layer", layer), count("purpose", purpose)
     return np.random.Generator(np.random.PCG64(
-        np.random.SeedSequence(int(seed), spawn_key=(int(layer), int(purpose)))))
+        np.random.SeedSequence(int(seed), spawn_key=(layer, purpose))))
 
 
 def fan_in(shape) -> int:
@@ -109,14 +111,19 @@ def draw_weights(seed: int, layer: int, shape, spec: InitSpec, density: float = 
     >>> bool(np.array_equal(w, draw_weights(0, 0, (3, 4), InitSpec("uniform"))))
     True
     """
+    if not isinstance(spec, InitSpec):
+        raise InvalidParameterError(f"spec must be an InitSpec, got {spec!r}")
+    shape = dims("shape", shape)
+    density = in_range("density", density, 0.0, 1.0, low_open=True)
     x = _draw(spec.weight_init, shape, layer_rng(seed, layer, PURPOSE_WEIGHTS))
     if spec.scale_by_density:
-        if not 0.0 < density <= 1.0:
-            raise InvalidParameterError(f"density must lie in (0, 1], got {density!r}")
         x = x / math.sqrt(density)
     return x.astype(np.float32)
 
 
 def draw_scores(seed: int, layer: int, shape, spec: InitSpec) -> np.ndarray:
     """Initial Edge-Popup scores of one layer (full shape) as float32."""
+    if not isinstance(spec, InitSpec):
+        raise InvalidParameterError(f"spec must be an InitSpec, got {spec!r}")
+    shape = dims("shape", shape)
     return _draw(spec.score_init, shape, layer_rng(seed, layer, PURPOSE_SCORES)).astype(np.float32)

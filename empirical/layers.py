@@ -17,7 +17,6 @@ optimizer step; :func:`attach_threshold_hook` does so through an optimizer post-
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
@@ -25,11 +24,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from slt_theory._validate import choice, freeze_split
 from slt_theory.errors import InvalidParameterError
 
-from .freezing import ALLOCATIONS, FreezeState, freeze_counts, freeze_pattern
-from .init import PURPOSE_FREEZE, InitSpec, draw_scores, draw_weights, layer_rng
+from ._checks import count
+from .freezing import FreezeState, freeze_counts, freeze_pattern, oracle_counts
+from .hparams import METHODS, THRESHOLDS, SupermaskConfig  # noqa: F401 - re-exported
+from .init import PURPOSE_FREEZE, draw_scores, draw_weights, layer_rng
 
 __all__ = [
     "SupermaskConfig",
@@ -42,75 +42,8 @@ __all__ = [
     "realised_sparsity",
 ]
 
-METHODS = ("edge_popup", "weights")
-THRESHOLDS = ("global", "layer")
-
-
-@dataclasses.dataclass(frozen=True)
-class SupermaskConfig:
-    """How a source network is drawn and searched.
-
-    Parameters
-    ----------
-    seed : int
-        Seed of every random draw of the source (weights, freeze pattern, initial scores).
-    sparsity : float
-        Fraction of weights REMOVED by the ticket, in [0, 1). Ignored when ``method="weights"``.
-    prune_ratio, lock_ratio : float
-        Fractions of weights frozen to removed / to kept. Both 0 (the default) is a dense source;
-        ``lock_ratio = 0`` a randomly pruned source.
-    allocation : {"uniform", "erk", "epl", "igq"}
-        Layer-wise allocation of the frozen counts.
-    threshold : {"global", "layer"}
-        One threshold over the network, or one per layer (each layer then has the sparsity).
-    init : InitSpec
-        Weight and score distributions.
-    compact_scores : bool
-        Keep scores (and so optimizer state) only for FREE positions.
-    method : {"edge_popup", "weights"}
-        ``"weights"`` trains the weights instead (the weight-trained baseline); PRUNED entries
-        stay zero, so it also trains a randomly pruned network.
-    """
-
-    seed: int = 0
-    sparsity: float = 0.5
-    prune_ratio: float = 0.0
-    lock_ratio: float = 0.0
-    allocation: str = "uniform"
-    threshold: str = "global"
-    init: InitSpec = InitSpec()
-    compact_scores: bool = True
-    method: str = "edge_popup"
-
-    def __post_init__(self):
-        if isinstance(self.init, dict):  # rebuilt from JSON
-            object.__setattr__(self, "init", InitSpec(**self.init))
-        if not isinstance(self.init, InitSpec):
-            raise InvalidParameterError(f"init must be an InitSpec, got {self.init!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise InvalidParameterError(f"seed must be a non-negative integer, got {self.seed!r}")
-        sparsity = float(self.sparsity)
-        if not 0.0 <= sparsity < 1.0:
-            raise InvalidParameterError(f"sparsity must lie in [0, 1), got {self.sparsity!r}")
-        freeze_split(self.prune_ratio, self.lock_ratio)
-        choice("allocation", self.allocation, set(ALLOCATIONS))
-        choice("threshold", self.threshold, set(THRESHOLDS))
-        choice("method", self.method, set(METHODS))
-        if self.method == "edge_popup":
-            # 1e-12: ratios computed in floating point (p + (1 - keep) * free) may overshoot.
-            if self.prune_ratio > sparsity + 1e-12:
-                raise InvalidParameterError(
-                    f"prune_ratio ({self.prune_ratio!r}) must be <= sparsity ({sparsity!r}): "
-                    "otherwise more weights are pruned than the ticket removes and no search "
-                    "happens")
-            if self.lock_ratio > 1.0 - sparsity + 1e-12:
-                raise InvalidParameterError(
-                    f"lock_ratio ({self.lock_ratio!r}) must be <= 1 - sparsity ({1 - sparsity!r}): "
-                    "otherwise more weights are locked than the ticket keeps and no search "
-                    "happens")
-
-    def to_json(self) -> dict:
-        return dataclasses.asdict(self)
+# Positions of FREE entries are int32 (see _Supermask._index_free), so no layer may be larger.
+MAX_LAYER_WEIGHTS = 2**31 - 1
 
 
 class _STEMask(torch.autograd.Function):
@@ -131,6 +64,10 @@ class _Supermask(nn.Module):
     def _setup(self, shape):
         self.weight_shape = tuple(int(d) for d in shape)
         n = math.prod(self.weight_shape)
+        if n > MAX_LAYER_WEIGHTS:
+            raise InvalidParameterError(
+                f"a layer of shape {self.weight_shape} has {n} weights; at most "
+                f"{MAX_LAYER_WEIGHTS} are supported (lower the width)")
         self.register_buffer("weight", torch.zeros(self.weight_shape))
         self.register_buffer("freeze_state", torch.zeros(self.weight_shape, dtype=torch.int8))
         self.register_buffer("threshold", torch.tensor(0.0))
@@ -140,6 +77,7 @@ class _Supermask(nn.Module):
         self.scores = nn.Parameter(torch.zeros(n))
         self.compact_scores = True
         self.train_weights = False
+        self.dynamic_scaling = False
 
     @property
     def numel(self) -> int:
@@ -199,7 +137,17 @@ class _Supermask(nn.Module):
         return locked + free * keep.view(self.weight_shape)
 
     def effective_weight(self) -> torch.Tensor:
-        return self.weight * self.mask()
+        mask = self.mask()
+        weight = self.weight * mask
+        if self.dynamic_scaling:
+            # 1 / sqrt(realised density), a constant for the gradient as in the reference code;
+            # an empty mask has nothing to scale.
+            with torch.no_grad():
+                density = mask.detach().float().mean()
+                scale = torch.where(density > 0, density.clamp(min=1e-30).rsqrt(),
+                                    torch.ones_like(density))
+            weight = weight * scale.to(weight.dtype)
+        return weight
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
@@ -225,7 +173,8 @@ class SupermaskLinear(_Supermask):
 
     def __init__(self, in_features: int, out_features: int):
         super().__init__()
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = count("in_features", in_features, 1)
+        self.out_features = count("out_features", out_features, 1)
         self._setup((self.out_features, self.in_features))
 
     def forward(self, x):
@@ -243,8 +192,10 @@ class SupermaskConv2d(_Supermask):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
                  padding: int = 0):
         super().__init__()
-        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size, self.stride, self.padding = int(kernel_size), int(stride), int(padding)
+        self.in_channels = count("in_channels", in_channels, 1)
+        self.out_channels = count("out_channels", out_channels, 1)
+        self.kernel_size = count("kernel_size", kernel_size, 1)
+        self.stride, self.padding = count("stride", stride, 1), count("padding", padding, 0)
         self._setup((self.out_channels, self.in_channels, self.kernel_size, self.kernel_size))
 
     def forward(self, x):
@@ -259,6 +210,8 @@ class SupermaskConv2d(_Supermask):
 
 def supermask_layers(model: nn.Module) -> list[tuple[str, _Supermask]]:
     """The supermask layers of ``model`` in registration order (the order seeds are spawned in)."""
+    if not isinstance(model, nn.Module):
+        raise InvalidParameterError(f"model must be a torch.nn.Module, got {model!r}")
     return [(name, m) for name, m in model.named_modules() if isinstance(m, _Supermask)]
 
 
@@ -276,15 +229,41 @@ def initialize(model: nn.Module, config: SupermaskConfig) -> nn.Module:
     >>> realised_sparsity(model)[0]  # one global threshold: the network's sparsity is exact
     0.8
     >>> [layer.scores.numel() for _, layer in supermask_layers(model)]  # scores of FREE only
-    [80, 8]
+    [68, 20]
+
+    (ERK, the default allocation, freezes nothing in the small last layer here.)
     """
     if not isinstance(config, SupermaskConfig):
         raise InvalidParameterError(f"config must be a SupermaskConfig, got {config!r}")
+    if not isinstance(model, nn.Module):
+        raise InvalidParameterError(f"model must be a torch.nn.Module, got {model!r}")
     layers = supermask_layers(model)
     if not layers:
         raise InvalidParameterError("model has no supermask layers")
     shapes = [m.weight_shape for _, m in layers]
-    counts = freeze_counts(shapes, config.prune_ratio, config.lock_ratio, config.allocation)
+    if config.oracle_density:
+        if len(config.oracle_density) != len(layers):
+            raise InvalidParameterError(
+                f"oracle_density has {len(config.oracle_density)} layer densities but the model "
+                f"has {len(layers)} supermask layers: the found ticket must come from the same "
+                "architecture")
+        counts = oracle_counts(shapes, config.oracle_density, config.freeze_ratio,
+                               config.allocation)
+    else:
+        counts = freeze_counts(shapes, config.prune_ratio, config.lock_ratio, config.allocation,
+                               config.lock_method)
+    if config.method == "edge_popup" and config.threshold == "global":
+        total = sum(m.numel for _, m in layers)
+        removed = round(config.sparsity * total)
+        n_pruned = sum(c[0] for c in counts)
+        n_locked = sum(c[1] for c in counts)
+        # Per-layer rounding may overshoot by up to one weight per layer: tolerated (the search
+        # then keeps every FREE weight or none, as at prune_ratio == sparsity).
+        slack = len(layers)
+        if n_pruned > removed + slack or n_locked > total - removed + slack:
+            raise InvalidParameterError(
+                f"{n_pruned} pruned and {n_locked} locked of {total} weights cannot give a "
+                f"sparsity of {config.sparsity!r}: lower the freeze ratio or raise the sparsity")
     density = 1.0 - float(config.sparsity) if config.method == "edge_popup" else 1.0
     for i, ((name, layer), (n_pruned, n_locked)) in enumerate(zip(layers, counts)):
         if config.method == "edge_popup" and config.threshold == "layer":
@@ -300,6 +279,7 @@ def initialize(model: nn.Module, config: SupermaskConfig) -> nn.Module:
         scores = None if config.method == "weights" else draw_scores(
             config.seed, i, layer.weight_shape, config.init)
         layer.set_source(weight, state, scores, config.compact_scores, config.method == "weights")
+        layer.dynamic_scaling = config.dynamic_scaling
     model.supermask_config = config
     update_thresholds(model)
     return model
@@ -322,7 +302,10 @@ def _kth_largest(values: torch.Tensor, k: int) -> torch.Tensor:
 @torch.no_grad()
 def update_thresholds(model: nn.Module) -> None:
     """Recompute every layer's threshold from its current scores."""
-    config: SupermaskConfig = model.supermask_config
+    config = getattr(model, "supermask_config", None)
+    if not isinstance(config, SupermaskConfig):
+        raise InvalidParameterError(
+            "model has no supermask_config: draw its source with empirical.initialize first")
     if config.method == "weights":
         return
     layers = [m for _, m in supermask_layers(model)]
@@ -342,6 +325,11 @@ def update_thresholds(model: nn.Module) -> None:
 
 def attach_threshold_hook(optimizer: torch.optim.Optimizer, model: nn.Module):
     """Recompute thresholds after every ``optimizer.step()``; returns the removable handle."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise InvalidParameterError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+    if not isinstance(getattr(model, "supermask_config", None), SupermaskConfig):
+        raise InvalidParameterError(
+            "model has no supermask_config: draw its source with empirical.initialize first")
     return optimizer.register_step_post_hook(lambda *_: update_thresholds(model))
 
 
@@ -349,6 +337,8 @@ def attach_threshold_hook(optimizer: torch.optim.Optimizer, model: nn.Module):
 def realised_sparsity(model: nn.Module) -> tuple[float, list[float]]:
     """Fraction of weights removed by the current masks: network-wide and per layer."""
     per_layer, removed, total = [], 0, 0
+    if not supermask_layers(model):
+        raise InvalidParameterError("model has no supermask layers")
     for _, m in supermask_layers(model):
         r = int((m.mask() == 0).sum())
         per_layer.append(r / m.numel)

@@ -5,7 +5,9 @@ Every weight layer is a :class:`~empirical.layers.SupermaskLinear` or
 ``affine_bn=True``. :func:`build_model` records the architecture name and arguments on the model
 (``model.arch``) so that a ticket file can rebuild it.
 
-Widths are ``max(1, round(width * channels))``.
+Widths are ``max(1, round(width * channels))``. :func:`build_model` checks every argument and
+counts the weights on PyTorch's ``meta`` device before it allocates anything, so an absurd width
+is a named error, not a MemoryError.
 """
 
 from __future__ import annotations
@@ -13,16 +15,29 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from slt_theory._validate import choice, integer, positive
+from slt_theory._validate import choice, positive
 from slt_theory.errors import InvalidParameterError
 
+from ._checks import count, flag, int_tuple, text
 from .layers import SupermaskConv2d, SupermaskLinear
 
-__all__ = ["MLP", "Conv6", "ResNet18", "ResNet50", "GIN", "MODELS", "build_model", "count_weights"]
+__all__ = ["MLP", "Conv6", "ResNet18", "ResNet50", "GIN", "MODELS", "build_model", "count_weights",
+           "mean_adjacency", "MAX_WEIGHTS"]
+
+# The most source weights build_model accepts: weights, scores and freeze states then take about
+# 9 bytes each (19 GB at the limit), so anything larger is a typo in the width, not a plan.
+MAX_WEIGHTS = 2**31 - 1
+MAX_CHANNELS = 2**20
 
 
 def _w(width: float, channels: int) -> int:
-    return max(1, int(round(width * channels)))
+    width = positive("width", width)
+    c = width * channels
+    if not c <= MAX_CHANNELS:
+        raise InvalidParameterError(
+            f"width {width!r} gives {c:.3g} channels in a layer of {channels}; at most "
+            f"{MAX_CHANNELS} are supported")
+    return max(1, int(round(c)))
 
 
 def _bn(kind, channels, affine):
@@ -35,9 +50,10 @@ class MLP(nn.Module):
     def __init__(self, in_features: int = 64, hidden: tuple = (128, 128), out_features: int = 10,
                  width: float = 1.0, batch_norm: bool = False, affine_bn: bool = False):
         super().__init__()
-        sizes = [integer("in_features", in_features, 1)]
-        sizes += [_w(width, integer("hidden", h, 1)) for h in hidden]
-        sizes += [integer("out_features", out_features, 1)]
+        sizes = [count("in_features", in_features, 1)]
+        sizes += [_w(width, h) for h in int_tuple("hidden", hidden, 1)]
+        sizes += [count("out_features", out_features, 1)]
+        batch_norm, affine_bn = flag("batch_norm", batch_norm), flag("affine_bn", affine_bn)
         layers = []
         for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
             layers.append(SupermaskLinear(a, b))
@@ -63,7 +79,9 @@ class Conv6(nn.Module):
                  batch_norm: bool = False, affine_bn: bool = False):
         super().__init__()
         c = [_w(width, k) for k in (64, 64, 128, 128, 256, 256)]
-        layers, prev = [], in_channels
+        num_classes = count("num_classes", num_classes, 1)
+        batch_norm, affine_bn = flag("batch_norm", batch_norm), flag("affine_bn", affine_bn)
+        layers, prev = [], count("in_channels", in_channels, 1)
         for i, ch in enumerate(c):
             layers.append(SupermaskConv2d(prev, ch, 3, padding=1))
             if batch_norm:
@@ -127,7 +145,9 @@ class _Bottleneck(nn.Module):
 class _ResNet(nn.Module):
     def __init__(self, block, blocks, width, num_classes, stem, affine_bn):
         super().__init__()
-        choice("stem", stem, {"cifar", "imagenet"})
+        choice("stem", text("stem", stem), {"cifar", "imagenet"})
+        num_classes = count("num_classes", num_classes, 1)
+        affine_bn = flag("affine_bn", affine_bn)
         base = _w(width, 64)
         if stem == "cifar":
             self.stem = nn.Sequential(SupermaskConv2d(3, base, 3, 1, 1),
@@ -168,29 +188,38 @@ class ResNet50(_ResNet):
 
 
 class GIN(nn.Module):
-    """Graph Isomorphism Network with mean aggregation, for node classification.
+    """The reference code's GIN for node classification (``gin_based_net``, OGBN-Arxiv).
 
-    Layer k computes ``h <- W_k (h + mean_{j in N(i)} h_j)`` (GIN with epsilon = 0 and a one-layer
-    update, mean instead of sum aggregation), followed by non-affine batch norm and ReLU except on
-    the last layer, whose output is the class logits. The adjacency is a plain
-    ``torch.sparse_coo_tensor`` (see :func:`mean_adjacency`).
+    ``num_layers`` GIN layers, each ``h <- ReLU(BN(W_k (h + mean_{j in N(i)} h_j)))`` (GIN with
+    epsilon = 0, a one-layer update and mean aggregation), the last one of width ``num_classes``
+    and with batch norm and ReLU like the others; then a prediction head reads the
+    second-to-last representation: ``out = (head(h_{L-1}) + h_L) / 2``. Batch norm is non-affine
+    unless ``affine_bn``; no biases, no dropout (the reference configs use ``dropout_p: 0``).
+    The adjacency is the plain ``torch.sparse_coo_tensor`` of :func:`mean_adjacency`. With
+    ``hidden=386, num_layers=4`` (the reference) it has 128*386 + 2*386*386 + 2*386*40 weights.
     """
 
     def __init__(self, in_features: int = 128, hidden: int = 386, num_classes: int = 40,
                  num_layers: int = 4, width: float = 1.0, affine_bn: bool = False):
         super().__init__()
-        num_layers = integer("num_layers", num_layers, 1)
-        h = _w(width, integer("hidden", hidden, 1))
-        sizes = [integer("in_features", in_features, 1)] + [h] * (num_layers - 1) + [num_classes]
+        num_layers = count("num_layers", num_layers, 2)
+        h = _w(width, count("hidden", hidden, 1))
+        num_classes = count("num_classes", num_classes, 1)
+        affine_bn = flag("affine_bn", affine_bn)
+        sizes = [count("in_features", in_features, 1)] + [h] * (num_layers - 1) + [num_classes]
         self.convs = nn.ModuleList(SupermaskLinear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
-        self.norms = nn.ModuleList(nn.BatchNorm1d(b, affine=affine_bn) for b in sizes[1:-1])
+        self.norms = nn.ModuleList(nn.BatchNorm1d(b, affine=affine_bn) for b in sizes[1:])
+        self.head = SupermaskLinear(h, num_classes)
 
     def forward(self, x, adj):
-        for k, conv in enumerate(self.convs):
-            x = conv(x + torch.sparse.mm(adj, x))
-            if k < len(self.norms):
-                x = torch.relu(self.norms[k](x))
-        return x
+        reps = []
+        for conv, norm in zip(self.convs, self.norms):
+            # The aggregation stays in float32 (the adjacency's type) under mixed precision;
+            # the linear layer then casts as autocast decides.
+            x = x.float()
+            x = torch.relu(norm(conv(x + torch.sparse.mm(adj, x))))
+            reps.append(x)
+        return (self.head(reps[-2]) + reps[-1]) / 2
 
 
 def mean_adjacency(edge_index, num_nodes: int) -> torch.Tensor:
@@ -202,7 +231,15 @@ def mean_adjacency(edge_index, num_nodes: int) -> torch.Tensor:
     >>> a.to_dense().tolist()
     [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
+    num_nodes = count("num_nodes", num_nodes, 1)
+    if num_nodes > MAX_WEIGHTS:
+        raise InvalidParameterError(f"num_nodes must be <= {MAX_WEIGHTS}, got {num_nodes}")
     edge_index = torch.as_tensor(edge_index, dtype=torch.long)
+    if edge_index.ndim != 2 or edge_index.shape[0] != 2:
+        raise InvalidParameterError(
+            f"edge_index must have shape (2, E), got {tuple(edge_index.shape)}")
+    if edge_index.numel() and (int(edge_index.min()) < 0 or int(edge_index.max()) >= num_nodes):
+        raise InvalidParameterError(f"edge_index holds node ids outside [0, {num_nodes})")
     rows = edge_index[0]
     deg = torch.bincount(rows, minlength=num_nodes).clamp(min=1).to(torch.float32)
     return torch.sparse_coo_tensor(edge_index, 1.0 / deg[rows], (num_nodes, num_nodes),
@@ -220,13 +257,22 @@ def build_model(name: str, **kwargs) -> nn.Module:
     >>> build_model("mlp", in_features=4, hidden=[8], out_features=2).arch
     {'name': 'mlp', 'args': {'in_features': 4, 'hidden': [8], 'out_features': 2}}
     """
-    choice("model", name, set(MODELS))
-    try:
-        model = MODELS[name](**kwargs)
-    except TypeError as err:  # unknown keyword
-        raise InvalidParameterError(f"bad arguments for model {name!r}: {err}") from None
+    choice("model", text("model", name), set(MODELS))
     if "width" in kwargs:
         positive("width", kwargs["width"])
+    # Build on the meta device first: checks every argument and counts the weights without
+    # allocating, so a huge width is refused before it can exhaust memory.
+    with torch.device("meta"):
+        try:
+            probe = MODELS[name](**kwargs)
+        except TypeError as err:  # unknown keyword
+            raise InvalidParameterError(f"bad arguments for model {name!r}: {err}") from None
+    n = count_weights(probe)
+    if n > MAX_WEIGHTS:
+        raise InvalidParameterError(
+            f"model {name!r} with {kwargs} has {n} weights; at most {MAX_WEIGHTS} are supported "
+            "(lower the width)")
+    model = MODELS[name](**kwargs)
     model.arch = {"name": name, "args": dict(kwargs)}
     return model
 

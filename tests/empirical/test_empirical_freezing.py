@@ -79,3 +79,77 @@ def test_bad_allocation_and_counts_are_refused():
         allocate(SHAPES, 0.5, "magic")
     with pytest.raises(InvalidParameterError):
         freeze_pattern((3,), 2, 2, np.random.default_rng(0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0, 0.95), st.floats(0, 1), st.sampled_from(ALLOCATIONS))
+def test_density_distribution_allocates_the_lock_ratio_alone(p, share, method):
+    lock = (0.999 - p) * share
+    counts = freeze_counts(SHAPES, p, lock, method, "density_distribution")
+    locked = allocate(SHAPES, lock, method)
+    pruned = 1 - allocate(SHAPES, 1 - p, method)
+    for (n_pruned, n_locked), shape, r, q in zip(counts, SHAPES, locked, pruned):
+        n = math.prod(shape)
+        assert n_pruned == round(q * n) and n_pruned + n_locked <= n
+        assert n_locked == min(round(r * n), n - n_pruned)
+    total = sum(math.prod(s) for s in SHAPES)
+    assert abs(sum(c[1] for c in counts) - lock * total) <= len(SHAPES)
+
+
+def reference_oracle(shape_sizes, kept, frozen):
+    """The reference code's mask_file arithmetic, step by step (initialize_params)."""
+    out = []
+    for n, ones, f in zip(shape_sizes, kept, frozen):
+        zeros = 1 - ones
+        free = 1 - f
+        free_ones, free_zeros = free / 2, free / 2
+        if free_ones > ones:
+            free_zeros += free_ones - ones
+            free_ones = ones
+        if free_zeros > zeros:
+            free_ones += free_zeros - zeros
+            free_zeros = zeros
+        out.append((zeros - free_zeros, ones - free_ones))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=4, max_size=4), st.floats(0, 0.95),
+       st.sampled_from(ALLOCATIONS))
+def test_oracle_counts_follow_the_reference_arithmetic(kept, freeze, method):
+    from empirical.freezing import oracle_counts
+    sizes = [math.prod(s) for s in SHAPES]
+    frozen = 1 - allocate(SHAPES, 1 - freeze, method)
+    counts = oracle_counts(SHAPES, kept, freeze, method)
+    for (n_pruned, n_locked), (p, r), n, f, k in zip(
+            counts, reference_oracle(sizes, kept, frozen), sizes, frozen, kept):
+        assert n_pruned == round(max(p, 0) * n) and abs(n_locked - r * n) <= 1
+        assert n_pruned + n_locked <= n
+        assert abs(n_pruned + n_locked - f * n) <= 2  # the frozen share is the allocation's
+        assert n_locked <= round(k * n) + 1 and n_pruned <= round((1 - k) * n) + 1
+
+
+def test_oracle_counts_check_their_input():
+    from empirical.freezing import oracle_counts
+    with pytest.raises(InvalidParameterError, match="one density per layer"):
+        oracle_counts(SHAPES, [0.5], 0.5)
+    with pytest.raises(InvalidParameterError, match="kept"):
+        oracle_counts(SHAPES, [0.5, 0.5, 1.5, 0.5], 0.5)
+
+
+def test_counts_are_python_ints_and_integral_floats_are_accepted():
+    big = np.uint64(2**64 - 1)
+    with pytest.raises(InvalidParameterError, match="n_pruned"):
+        freeze_pattern((3,), big, np.uint64(2), np.random.default_rng(0))  # no wrap-around
+    s = freeze_pattern((4,), 2.0, 1.0, np.random.default_rng(0))
+    assert int((s == FreezeState.PRUNED).sum()) == 2
+    with pytest.raises(InvalidParameterError, match="n_locked"):
+        freeze_pattern((4,), 1, True, np.random.default_rng(0))
+    with pytest.raises(InvalidParameterError, match="n_pruned"):
+        freeze_pattern((4,), 1.5, 0, np.random.default_rng(0))
+    with pytest.raises(InvalidParameterError, match="shape"):
+        freeze_pattern("34", 1, 0, np.random.default_rng(0))
+    with pytest.raises(InvalidParameterError, match="lock_method"):
+        freeze_counts(SHAPES, 0.1, 0.1, "erk", "sparsity")
+    with pytest.raises(InvalidParameterError, match="allocation"):
+        allocate(SHAPES, 0.5, ["erk"])

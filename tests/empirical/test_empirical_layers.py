@@ -10,9 +10,16 @@ from torch import nn  # noqa: E402
 
 from empirical.freezing import FreezeState  # noqa: E402
 from empirical.init import InitSpec  # noqa: E402
-from empirical.layers import (SupermaskConfig, SupermaskConv2d, SupermaskLinear,  # noqa: E402
-                              attach_threshold_hook, initialize, realised_sparsity,
-                              supermask_layers, update_thresholds)
+from empirical.layers import (  # noqa: E402
+    SupermaskConfig,
+    SupermaskConv2d,
+    SupermaskLinear,
+    attach_threshold_hook,
+    initialize,
+    realised_sparsity,
+    supermask_layers,
+    update_thresholds,
+)
 from slt_theory.errors import InvalidParameterError  # noqa: E402
 
 torch.set_num_threads(1)
@@ -153,3 +160,76 @@ def test_global_threshold_matches_full_sort(seed, sparsity, a, b, allocation, co
         allocation=allocation, compact_scores=compact))
     for (_, m), ref in zip(supermask_layers(model), reference_global_mask(model, sparsity)):
         assert torch.equal(m.mask().flatten().bool(), ref)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(sparsity="0.5"), "sparsity"),
+    (dict(sparsity=float("nan")), "sparsity"),
+    (dict(compact_scores="no"), "compact_scores"),
+    (dict(compact_scores=0), "compact_scores"),
+    (dict(seed=True), "seed"),
+    (dict(seed=-1), "seed"),
+    (dict(allocation=["erk"]), "allocation"),
+    (dict(lock_method="proportional"), "lock_method"),
+    (dict(dynamic_scaling="yes"), "dynamic_scaling"),
+    (dict(dynamic_scaling=True, init=InitSpec(scale_by_density=True)), "choose one"),
+    (dict(oracle_density="0.5"), "oracle_density"),
+    (dict(oracle_density=[0.5, 1.5]), "oracle_density"),
+    (dict(prune_ratio=float("inf")), "prune_ratio"),
+])
+def test_bad_config_types(kwargs, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        SupermaskConfig(**kwargs)
+
+
+def test_dynamic_scaling_divides_by_the_root_of_the_layer_density():
+    cfg = SupermaskConfig(sparsity=0.6, prune_ratio=0.3, lock_ratio=0.2, dynamic_scaling=True,
+                          init=InitSpec("signed_kaiming_constant"))
+    model = initialize(small_net(), cfg)
+    for _, m in supermask_layers(model):
+        mask = m.mask().detach()
+        density = float(mask.mean())
+        assert 0 < density < 1
+        expected = m.weight * mask / density ** 0.5
+        assert torch.allclose(m.effective_weight(), expected, rtol=1e-6)
+    plain = initialize(small_net(), SupermaskConfig(**{**cfg.to_json(), "dynamic_scaling": False}))
+    x = torch.randn(3, 3, 6, 6)
+    assert not torch.allclose(model(x), plain(x))
+
+
+def test_dynamic_scaling_survives_the_ticket_file(tmp_path):
+    from empirical.models import build_model
+    from empirical.ticket import export_dense, load_ticket, save_ticket
+    model = initialize(build_model("mlp", in_features=6, hidden=[12, 12], out_features=3),
+                       SupermaskConfig(sparsity=0.5, prune_ratio=0.2, lock_ratio=0.2,
+                                       dynamic_scaling=True)).eval()
+    save_ticket(model, tmp_path / "t.fslt")
+    x = torch.randn(4, 6)
+    assert torch.equal(load_ticket(tmp_path / "t.fslt")(x), model(x))
+    assert torch.allclose(export_dense(model)(x), model(x), atol=1e-6)
+
+
+def test_oracle_density_must_match_the_layers():
+    with pytest.raises(InvalidParameterError, match="supermask layers"):
+        initialize(small_net(), SupermaskConfig(prune_ratio=0.3, oracle_density=(0.5, 0.5)))
+
+
+def test_oracle_config_uses_the_ticket_densities():
+    from empirical.freezing import oracle_counts
+    dens = (0.2, 0.5, 0.9)
+    cfg = SupermaskConfig(sparsity=0.5, prune_ratio=0.25, lock_ratio=0.25, oracle_density=dens,
+                          allocation="uniform")
+    model = initialize(small_net(), cfg)
+    shapes = [m.weight_shape for _, m in supermask_layers(model)]
+    for (_, m), (n_pruned, n_locked) in zip(supermask_layers(model),
+                                            oracle_counts(shapes, dens, 0.5, "uniform")):
+        assert int((m.freeze_state == FreezeState.PRUNED).sum()) == n_pruned
+        assert int((m.freeze_state == FreezeState.LOCKED).sum()) == n_locked
+
+
+def test_an_unreachable_global_sparsity_is_refused():
+    # An oracle taken from a ticket that kept everything locks the whole frozen share (0.8),
+    # more than a ticket of sparsity 0.9 keeps.
+    with pytest.raises(InvalidParameterError, match="cannot give a sparsity"):
+        initialize(small_net(), SupermaskConfig(sparsity=0.9, prune_ratio=0.4, lock_ratio=0.4,
+                                                oracle_density=(1.0, 1.0, 1.0)))

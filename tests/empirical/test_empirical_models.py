@@ -18,7 +18,8 @@ COUNTS = [
     ("resnet18", dict(stem="imagenet", num_classes=1000), 11_678_912),
     ("resnet18", dict(stem="cifar", num_classes=10), 11_164_352),
     ("resnet50", {}, 25_502_912),
-    ("gin", {}, 128 * 386 + 2 * 386 * 386 + 386 * 40),
+    # the reference GIN: 4 GIN layers (128 -> 386 -> 386 -> 386 -> 40) and a 386 -> 40 head
+    ("gin", {}, 128 * 386 + 2 * 386 * 386 + 386 * 40 + 386 * 40),
     ("mlp", dict(in_features=64, hidden=[100, 50], out_features=10), 64 * 100 + 100 * 50 + 500),
 ]
 
@@ -48,14 +49,46 @@ def test_forward_shapes(name, kwargs, shape):
     assert model(torch.randn(*shape)).shape == (2, kwargs.get("num_classes", 10))
 
 
-def test_gin_mean_aggregation():
-    model = initialize(build_model("gin", in_features=4, hidden=8, num_classes=3, num_layers=1),
-                       SupermaskConfig(sparsity=0.0))
-    edges = torch.tensor([[0, 0, 1], [1, 2, 2]])
-    adj = mean_adjacency(edges, 3)
-    x = torch.randn(3, 4)
-    agg = x + torch.stack([(x[1] + x[2]) / 2, x[2], torch.zeros(4)])
-    assert torch.allclose(model(x, adj), agg @ model.convs[0].weight.T, atol=1e-6)
+def reference_gin(model, x, edges):
+    """Plain twin of the reference GIN forward: explicit loops over nodes for the mean over
+    neighbours, batch norm written out with its running statistics, masked weights as matrices."""
+    n = len(x)
+    neighbours = [[j for i_, j in edges.T.tolist() if i_ == i] for i in range(n)]
+    h = x.double()
+    reps = []
+    for conv, norm in zip(model.convs, model.norms):
+        agg = torch.stack([h[i] + (sum(h[j] for j in neighbours[i]) / len(neighbours[i])
+                                   if neighbours[i] else torch.zeros_like(h[i]))
+                           for i in range(n)])
+        z = agg @ conv.effective_weight().double().T
+        z = (z - norm.running_mean.double()) / torch.sqrt(norm.running_var.double() + norm.eps)
+        h = torch.clamp(z, min=0)
+        reps.append(h)
+    return (reps[-2] @ model.head.effective_weight().double().T + reps[-1]) / 2
+
+
+@pytest.mark.parametrize("p, lock", [(0.0, 0.0), (0.3, 0.2)])
+def test_gin_forward_matches_the_plain_reference(p, lock):
+    torch.manual_seed(0)
+    model = initialize(build_model("gin", in_features=5, hidden=6, num_classes=3, num_layers=3),
+                       SupermaskConfig(sparsity=0.5, prune_ratio=p, lock_ratio=lock, seed=2))
+    model.eval()
+    for norm in model.norms:  # non-trivial statistics, so that batch norm is exercised
+        norm.running_mean.uniform_(-0.5, 0.5)
+        norm.running_var.uniform_(0.5, 2.0)
+    from empirical.data import undirected
+    edges = undirected(torch.tensor([[0, 0, 1, 3, 3], [1, 2, 2, 0, 0]]).numpy(), 5)
+    x = torch.randn(5, 5)
+    out = model(x, mean_adjacency(edges, 5))
+    assert out.shape == (5, 3)
+    assert torch.allclose(out.double(), reference_gin(model, x, edges), atol=1e-5)
+    # node 4 has no neighbours: its aggregate is itself alone
+    assert len(model.convs) == 3 and model.head.weight_shape == (3, 6)
+
+
+def test_gin_needs_two_layers_for_its_head():
+    with pytest.raises(InvalidParameterError, match="num_layers"):
+        build_model("gin", num_layers=1)
 
 
 def test_bad_model_arguments():
@@ -65,3 +98,43 @@ def test_bad_model_arguments():
         build_model("conv6", depth=3)
     with pytest.raises(InvalidParameterError, match="stem"):
         build_model("resnet18", stem="tiny")
+
+
+@pytest.mark.parametrize("name, kwargs, match", [
+    ("conv6", dict(width=float("nan")), "width"),
+    ("conv6", dict(width=1e308), "channels"),
+    ("conv6", dict(width=300.0), "weights"),  # one layer past the int32 index: refused unbuilt
+    ("resnet50", dict(width=40.0), "weights"),
+    ("mlp", dict(hidden="128"), "hidden"),
+    ("mlp", dict(hidden=[True]), "hidden"),
+    ("mlp", dict(batch_norm="no"), "batch_norm"),
+    ("gin", dict(hidden=2.5), "hidden"),
+    ("conv6", dict(num_classes=0), "num_classes"),
+])
+def test_bad_sizes_are_refused_before_allocation(name, kwargs, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        build_model(name, **kwargs)
+
+
+@pytest.mark.parametrize("args, match", [
+    (("3", 1), "in_features"), ((3, 1.5), "out_features"), ((True, 2), "in_features"),
+    ((0, 2), "in_features")])
+def test_layer_constructors_check_their_sizes(args, match):
+    from empirical.layers import SupermaskLinear
+    with pytest.raises(InvalidParameterError, match=match):
+        SupermaskLinear(*args)
+
+
+def test_conv_layer_checks_its_sizes():
+    from empirical.layers import SupermaskConv2d
+    with pytest.raises(InvalidParameterError, match="padding"):
+        SupermaskConv2d(3, 4, 3, padding=-1)
+    with pytest.raises(InvalidParameterError, match="kernel_size"):
+        SupermaskConv2d(3, 4, "3")
+
+
+def test_mean_adjacency_checks_its_edges():
+    with pytest.raises(InvalidParameterError, match="outside"):
+        mean_adjacency(torch.tensor([[0, 5], [1, 0]]), 3)
+    with pytest.raises(InvalidParameterError, match="shape"):
+        mean_adjacency(torch.tensor([0, 1, 2]), 3)

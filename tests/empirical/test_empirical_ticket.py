@@ -39,7 +39,8 @@ def trained(name="mlp", **cfg):
 
 @pytest.mark.parametrize("name", ["mlp", "resnet18", "gin"])
 @pytest.mark.parametrize("cfg", [dict(), dict(prune_ratio=0.3, lock_ratio=0.2),
-                                 dict(prune_ratio=0.5, compact_scores=False, threshold="layer"),
+                                 dict(prune_ratio=0.5, compact_scores=False, threshold="layer",
+                                      allocation="uniform"),
                                  dict(method="weights", prune_ratio=0.4)])
 def test_round_trip_gives_identical_outputs(tmp_path, name, cfg):
     model, x = trained(name, **cfg)

@@ -1,0 +1,29 @@
+"""Cost counts held to hand formulas and published totals."""
+
+import pytest
+
+pytest.importorskip("torch")
+
+from empirical.costs import model_cost, recipe_cost  # noqa: E402
+from empirical.models import build_model, count_weights  # noqa: E402
+
+
+def test_conv6_macs_equal_the_hand_count():
+    convs = [(32, 3, 64), (32, 64, 64), (16, 64, 128), (16, 128, 128), (8, 128, 256),
+             (8, 256, 256)]  # (output side, in channels, out channels), 3x3 kernels
+    macs = sum(side * side * cout * cin * 9 for side, cin, cout in convs)
+    macs += 256 * 4 * 4 * 256 + 256 * 256 + 256 * 10
+    c = model_cost("conv6", (3, 32, 32))
+    assert c["macs"] == macs and c["weights"] == 2_261_184
+
+
+def test_gin_recipe_counts_its_weights():
+    c = recipe_cost("ogbn-arxiv-gin")
+    model = build_model("gin", hidden=386, num_layers=4)
+    assert c["weights"] == count_weights(model) and c["steps"] == 400
+
+
+def test_estimates_scale_with_the_assumed_throughput():
+    a, b = recipe_cost("cifar10-conv6", 10.0), recipe_cost("cifar10-conv6", 20.0)
+    assert a["hours_at_tflops"] == pytest.approx(2 * b["hours_at_tflops"])
+    assert a["steps"] == 100 * 313  # 40,000 training images in batches of 128
