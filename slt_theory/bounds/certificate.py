@@ -32,7 +32,6 @@ import sympy as sp
 
 from .. import _validate
 from ..errors import InvalidParameterError
-from .expressions import evaluate
 
 __all__ = [
     "RHO_SHARP", "CertificateTable", "certificate_table_info", "window_failure_bound",
@@ -123,9 +122,13 @@ def _pow_up(base, exponent):
 
 
 def _closed_form(ks, eps):
-    """Theorem 1 with the sharp Lemma 2: 8 (3/4)^K / eps^2 (a = 1), capped at 1."""
-    value = evaluate("WINDOW_FAILURE", K=ks.astype(float), a=1.0, epsilon=eps, rho=float(RHO_SHARP))
-    return np.minimum(np.asarray(value, dtype=float), 1.0)
+    """Theorem 1 with the sharp Lemma 2, 8 (3/4)^K / eps^2 (a = 1; ``bounds.WINDOW_FAILURE`` at
+    rho = 3/4), rounded upwards and capped at 1: 0.75 ** K in plain floats underflows to 0 for
+    large K, which would be a false bound."""
+    power = _pow_up(np.full(ks.shape, float(RHO_SHARP)), ks)
+    denominator = np.nextafter(eps * eps, -np.inf)  # <= eps^2 exactly
+    value = np.nextafter(np.nextafter(8.0 * power, np.inf) / denominator, np.inf)
+    return np.minimum(value, 1.0)
 
 
 def _table_bound(ks, eps):
