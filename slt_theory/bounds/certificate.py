@@ -69,6 +69,16 @@ class CertificateTable:
     def k_max(self):
         return self.values.shape[1] - 1
 
+    @functools.cached_property
+    def running(self):
+        """Running minimum over K of each entry (P(fail) is nonincreasing in K)."""
+        return np.minimum.accumulate(self.values, axis=1)
+
+    @functools.cached_property
+    def prefix(self):
+        """prefix[p, K] = min over entries p' <= p of running[p', K]."""
+        return np.minimum.accumulate(self.running, axis=0)
+
 
 def _check_table(eps, values, rho):
     """Structural checks on the shipped arrays: a damaged file must not give silent numbers."""
@@ -139,10 +149,10 @@ def _table_bound(ks, eps):
     if valid == 0:
         return out
     values = table.values[:valid]
-    running = np.minimum.accumulate(values, axis=1)  # P(fail) is nonincreasing in K
+    running = table.running[:valid]
     inside = ks <= table.k_max
     if np.any(inside):
-        out[inside] = running[:, ks[inside]].min(axis=0)
+        out[inside] = table.prefix[valid - 1, ks[inside]]
     outside = ~inside
     if np.any(outside):
         extra = ks[outside] - table.k_max
