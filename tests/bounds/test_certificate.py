@@ -2,6 +2,7 @@
 twin, the safe rounding, monotonicity, the closed form above it, Monte Carlo below it, and the
 shipped table against a recomputation."""
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slt_theory.bounds import _certificate_kernel as kernel
+from slt_theory.bounds import evaluate
 from slt_theory.bounds._certificate_dp import (
     certificate_rows,
     certificate_table,
@@ -19,7 +21,6 @@ from slt_theory.bounds._certificate_dp import (
     tail_ratio,
 )
 from slt_theory.bounds._certificate_reference import exact_rows, exact_step
-from slt_theory.bounds import evaluate
 from slt_theory.bounds.certificate import (
     _closed_form,
     _pow_up,
@@ -59,7 +60,7 @@ def test_grid_rounds_in_the_safe_direction(spec):
     grid = make_grid(eps, res)
     t = [Fraction(float(v)) for v in grid.t]
     assert t[0] == Fraction(eps) / 2 and t[-1] >= 2 - Fraction(eps)
-    assert all(a < b for a, b in zip(t, t[1:]))
+    assert all(a < b for a, b in itertools.pairwise(t))
     for i in range(1, grid.cells + 1):
         assert Fraction(float(grid.lo[i])) == max(Fraction(0), 2 * t[i - 1] - 2)  # exact
         assert Fraction(float(grid.m[i])) >= g_exact(t[i])  # rounded up
