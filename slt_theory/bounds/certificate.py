@@ -46,6 +46,10 @@ _JSON = os.path.join(_DIR, "certificate.json")
 #: form 8 (3/4)^K / eps^2 that the certificate never exceeds.
 RHO_SHARP = sp.Rational(3, 4)
 
+# Below this, the bounds (doubles, rounded upwards) could stop short of delta: a search for K
+# would not end.
+_DELTA_MIN = 1e-300
+
 
 @dataclasses.dataclass(frozen=True)
 class CertificateTable:
@@ -133,11 +137,34 @@ def _pow_up(base, exponent):
 
 def _closed_form(ks, eps):
     """Theorem 1 with the sharp Lemma 2, 8 (3/4)^K / eps^2 (a = 1; ``bounds.WINDOW_FAILURE`` at
-    rho = 3/4), rounded upwards and capped at 1: 0.75 ** K in plain floats underflows to 0 for
-    large K, which would be a false bound."""
-    power = _pow_up(np.full(ks.shape, float(RHO_SHARP)), ks)
-    denominator = np.nextafter(eps * eps, -np.inf)  # <= eps^2 exactly
-    value = np.nextafter(np.nextafter(8.0 * power, np.inf) / denominator, np.inf)
+    rho = 3/4), rounded upwards and capped at 1.
+
+    Plain floats would be wrong twice: 0.75 ** K underflows to a false 0 for K > 2590, and
+    eps ** 2 underflows for eps < 1e-162. So the power is kept as mantissa * 2^exponent
+    (mantissas in [1/2, 1), every product stepped one ulp up, frexp and the exponents exact),
+    the mantissas are combined with upward steps, and only the final ldexp may leave the normal
+    range (stepped up once more, so an underflow gives the smallest subnormal, never 0).
+    """
+
+    def up(x):
+        return np.nextafter(x, np.inf)
+
+    mant = np.ones(ks.shape)
+    expo = np.zeros(ks.shape, dtype=np.int64)
+    bm, be = np.frexp(float(RHO_SHARP))
+    bm, be = np.full(ks.shape, bm), np.full(ks.shape, int(be), dtype=np.int64)
+    rest = ks.astype(np.int64).copy()
+    while np.any(rest > 0):
+        odd = (rest & 1) == 1
+        m, d = np.frexp(up(mant * bm))
+        mant, expo = np.where(odd, m, mant), np.where(odd, expo + be + d, expo)
+        rest >>= 1
+        m, d = np.frexp(up(bm * bm))
+        bm, be = np.where(rest > 0, m, bm), np.where(rest > 0, 2 * be + d, be)
+    em, ee = np.frexp(eps)
+    mant = up(up(up(8.0 * mant) / em) / em)  # in [2, 32]: no overflow, no underflow
+    with np.errstate(over="ignore", under="ignore"):
+        value = up(np.ldexp(mant, expo - 2 * int(ee)))
     return np.minimum(value, 1.0)
 
 
@@ -221,7 +248,7 @@ def window_samples_certified(eps_over_a, delta):
     Parameters
     ----------
     eps_over_a : float > 0
-    delta : float in (0, 1)
+    delta : float in [1e-300, 1)
 
     Returns
     -------
@@ -235,6 +262,10 @@ def window_samples_certified(eps_over_a, delta):
     """
     eps = _validate.positive("eps_over_a", eps_over_a)
     delta = _validate.open_unit("delta", delta)
+    if delta < _DELTA_MIN:
+        raise InvalidParameterError(
+            f"delta must be >= {_DELTA_MIN!r} (smaller failure probabilities are not resolved in "
+            f"double precision), got {delta!r}")
     if eps >= 1.0:
         return 0
     k_max = _table().k_max
@@ -244,7 +275,8 @@ def window_samples_certified(eps_over_a, delta):
         return int(hits[0])
     # beyond the table: every candidate below solves one decreasing term for delta; the
     # smallest is a guess that the monotone search then corrects by whole steps
-    guesses = [math.ceil(math.log(8.0 / (eps**2 * delta)) / math.log(1.0 / float(RHO_SHARP)))]
+    closed = (math.log(8.0) - 2.0 * math.log(eps) - math.log(delta)) / math.log(1 / float(RHO_SHARP))
+    guesses = [math.ceil(closed)]
     table = _table()
     valid = int(np.searchsorted(table.eps, eps, side="right"))
     for v, r in zip(table.values[:valid, -1], table.rho[:valid]):

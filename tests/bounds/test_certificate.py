@@ -167,9 +167,17 @@ def test_closed_form_is_the_sympy_expression_rounded_up():
         ref = np.minimum(evaluate("WINDOW_FAILURE", K=ks.astype(float), a=1.0, epsilon=eps,
                                   rho=0.75), 1.0)
         assert np.all(ours >= ref) and np.all(ours <= ref * (1 + 1e-12))
-        exact = Fraction(8) * Fraction(3, 4) ** 300 / Fraction(eps) ** 2
-        assert Fraction(float(_closed_form(np.array([300]), eps)[0])) >= min(exact, 1)
-    assert 0.0 < window_failure_bound(10**7, 0.5) < 1e-300  # no underflow to a false 0
+
+
+@given(k=st.integers(0, 10**5), eps=st.floats(1e-250, 0.99))
+@settings(max_examples=150, deadline=None)
+def test_closed_form_never_below_the_exact_value(k, eps):
+    # no underflow to a false 0 (0.75 ** k, eps ** 2), and accurate while representable
+    ours = float(_closed_form(np.array([k]), eps)[0])
+    exact = min(Fraction(8) * Fraction(3, 4) ** k / Fraction(eps) ** 2, Fraction(1))
+    assert ours > 0.0 and Fraction(ours) >= exact
+    if exact > Fraction(1, 10**300):
+        assert ours <= float(exact) * (1 + 1e-12)
 
 
 def test_tail_ratio_continues_the_rows():
@@ -278,7 +286,7 @@ def test_bad_input_raises():
             window_failure_bound(10, bad)
         with pytest.raises(InvalidParameterError, match="eps_over_a"):
             window_samples_certified(bad, 0.1)
-    for bad in (0.0, 1.0, 2.0, float("nan")):
+    for bad in (0.0, 1.0, 2.0, float("nan"), 1e-301):
         with pytest.raises(InvalidParameterError, match="delta"):
             window_samples_certified(0.1, bad)
 
@@ -288,6 +296,10 @@ def test_shapes_and_the_trivial_cases():
     assert window_failure_bound(np.arange(6).reshape(2, 3), 0.1).shape == (2, 3)
     assert window_failure_bound(0, 0.999) == 1.0  # no samples, eps < a: never covered
     assert window_failure_bound(0, 1.0) == 0.0 and window_samples_certified(1.0, 0.5) == 0
+    # far outside the table: the closed form alone, and the search still ends
+    k = window_samples_certified(1e-200, 1e-300)
+    assert window_failure_bound(k, 1e-200) <= 1e-300 < window_failure_bound(k - 1, 1e-200)
+    assert 0.0 < window_failure_bound(10**7, 0.5) < 1e-300
     table, _ = certificate_table_info()
     i = start_cell(make_grid(0.1, 10.0), 0.1)
     assert i == make_grid(0.1, 10.0).cells and table.k_max >= 100
