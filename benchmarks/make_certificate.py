@@ -1,8 +1,8 @@
 """Make and measure the certified window bound (docs/certificate.md).
 
-    python benchmarks/make_certificate.py table         # the shipped table (about 10-20 CPU minutes)
-    python benchmarks/make_certificate.py convergence   # grid refinement at a few eps (minutes)
-    python benchmarks/make_certificate.py compare       # certified K next to Monte Carlo n* (minutes)
+    python benchmarks/make_certificate.py table         # the shipped table (about 8 CPU minutes)
+    python benchmarks/make_certificate.py convergence   # grid refinement at a few eps (1 CPU minute)
+    python benchmarks/make_certificate.py compare       # certified K next to Monte Carlo n* (seconds)
 
 ``table`` runs the certificate (slt_theory.bounds._certificate_dp.certificate_table) for every
 eps_j = 10^(-j/16), j = 1..96 (eps from 0.87 down to 1e-6), on the logit grid of RESOLUTION

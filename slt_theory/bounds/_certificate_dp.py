@@ -125,6 +125,11 @@ def start_cell(grid, eps_start):
 
     Rows are nondecreasing in the cell index, so the value there bounds the value at u_0.
     """
+    eps_start = _validate.open_unit("eps_start", eps_start)
+    if eps_start < grid.eps:
+        raise InvalidParameterError(
+            f"eps_start must be >= the grid's eps = {grid.eps!r} (the start must lie in the grid), "
+            f"got {eps_start!r}")
     u0 = _up(2.0 - eps_start)  # >= 2 - eps_start exactly
     return int(min(np.searchsorted(grid.t, u0, side="right"), grid.cells))
 

@@ -75,6 +75,8 @@ def test_grid_rejects_bad_input():
             make_grid(bad, 10)
     with pytest.raises(InvalidParameterError, match="resolution"):
         make_grid(0.1, 0.5)
+    with pytest.raises(InvalidParameterError, match="eps_start"):
+        start_cell(make_grid(0.1, 10.0), 0.05)
 
 
 # --- the exact twin, checked by hand ------------------------------------------------------------
