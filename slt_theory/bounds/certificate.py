@@ -42,7 +42,7 @@ _DIR = os.path.join(os.path.dirname(__file__), "data")
 _NPZ = os.path.join(_DIR, "certificate.npz")
 _JSON = os.path.join(_DIR, "certificate.json")
 
-#: The contraction of Theorem 1 with the sharp one-step lemma (E|D' \ D| >= c u / 4): the closed
+#: The contraction of Theorem 1 with the sharp one-step lemma (E|D'| - |D| >= c u / 4): the closed
 #: form 8 (3/4)^K / eps^2 that the certificate never exceeds.
 RHO_SHARP = sp.Rational(3, 4)
 
