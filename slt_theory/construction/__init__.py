@@ -18,7 +18,6 @@ from .source import FrozenSource
 from .target import TargetNetwork
 from .ticket import (
     REASON_LOCKED_OFFSET,
-    REASON_OFF_BLOCK,
     REASON_STUCK,
     REASON_TOO_FEW,
     EntryFailure,
@@ -36,7 +35,7 @@ from .verification import (
 )
 
 __all__ = [
-    "REASON_LOCKED_OFFSET", "REASON_OFF_BLOCK", "REASON_STUCK", "REASON_TOO_FEW", "EntryFailure",
+    "REASON_LOCKED_OFFSET", "REASON_STUCK", "REASON_TOO_FEW", "EntryFailure",
     "ErrorEstimate", "FrozenSource", "SuccessRate", "TargetNetwork", "TicketResult",
     "construct_ticket", "covers_every_target", "masked_source", "measure_error", "probe_points",
     "success_probability", "ticket_forward",

@@ -2,6 +2,7 @@
 norm <= 1."""
 
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class TargetNetwork:
         widths = check_widths(widths)
         gen = generator(seed, 0)
         weights = []
-        for d_in, d_out in zip(widths[:-1], widths[1:]):
+        for d_in, d_out in itertools.pairwise(widths):
             w = 2.0 * gen.random((d_out, d_in)) - 1.0
             weights.append(w / max(1.0, spectral_norm(w)))
         return cls(tuple(weights))
