@@ -13,6 +13,7 @@ May import: :mod:`slt_theory.bounds` (the per-entry error budget and block sizes
 :mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy.
 """
 
+from ._common import MAX_DEPTH, MAX_SOURCE_WEIGHTS, MAX_TARGET_LAYER_WEIGHTS, MAX_TARGET_WEIGHTS
 from .masked import masked_source
 from .source import FrozenSource
 from .target import TargetNetwork
@@ -35,6 +36,7 @@ from .verification import (
 )
 
 __all__ = [
+    "MAX_DEPTH", "MAX_SOURCE_WEIGHTS", "MAX_TARGET_LAYER_WEIGHTS", "MAX_TARGET_WEIGHTS",
     "REASON_LOCKED_OFFSET", "REASON_STUCK", "REASON_TOO_FEW", "EntryFailure",
     "ErrorEstimate", "FrozenSource", "SuccessRate", "TargetNetwork", "TicketResult",
     "construct_ticket", "covers_every_target", "masked_source", "measure_error", "probe_points",
