@@ -52,7 +52,7 @@ def assign_blocks(first_state, block_size):
     >>> s = np.array([[F, F], [F, L], [L, F], [L, L]], dtype=np.int8)
     >>> block, moved, several = assign_blocks(s, 2)
     >>> block.tolist(), moved.tolist(), several.tolist()
-    ([0, 1, 1, 1], [False, True, False, False], [False, False, False, True])
+    ([0, 1, 0, 1], [False, True, True, False], [False, False, False, True])
     """
     h = first_state.shape[0]
     default = np.arange(h) // block_size
