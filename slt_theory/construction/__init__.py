@@ -7,13 +7,14 @@
   product terms); :mod:`.ticket`: `construct_ticket` and the uniform event `covers_every_target`;
 - :mod:`.masked`: the masked weight matrices; :mod:`.verification`: the independent forward pass,
   measured errors and success rates; :mod:`.tasks`: the task function for run stores;
-- :mod:`.locked_kink`: the locked-kink lower bound of Section 5 (Lemma 8's margin, Theorem 6's
-  bound, Corollary 6.1's window); :mod:`.best_mask`: the exact best-mask error of tiny sources
-  (with :mod:`._exact`); :mod:`.reference`: plain twins of the construction and of both.
+- :mod:`.locked_kink`: the locked-kink lower bound of Section 5 (Theorem 6 (a)'s margin,
+  Theorem 6 (b)'s bound, Corollary 6.1's window); :mod:`.best_mask`: the exact best-mask error
+  of tiny sources (with :mod:`._exact`); :mod:`.reference`: plain twins of the construction and
+  of both.
 
 May import: :mod:`slt_theory.bounds` (the per-entry error budget and block sizes),
 :mod:`slt_theory.solvers`, :mod:`slt_theory.montecarlo` (confidence bounds),
-:mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy.
+:mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy, sympy (Theorem 6 (b)'s bound).
 """
 
 from ._common import MAX_DEPTH, MAX_SOURCE_WEIGHTS, MAX_TARGET_LAYER_WEIGHTS, MAX_TARGET_WEIGHTS

@@ -1,5 +1,5 @@
 """The exact sup error of the best mask of a tiny source (docs/theory.md, Section 5: the
-simulation check of Lemma 8 and Theorem 6).
+simulation check of Theorem 6 (a) and (b)).
 
 For a depth-1 source with d_0 = 2 inputs and one output, every masked network
 g(y) = sum_k v'_k relu(a'_k . y) is positively homogeneous and piecewise linear: it is linear
@@ -14,8 +14,9 @@ Every weight is a float, hence a dyadic rational; scaled by one power of two the
 integers, and the computation above is exact integer arithmetic (sign tests, cross products,
 comparisons of squared values as fractions). Distinct masked functions are enumerated (at most
 4 per neuron: no term, or a'_k in {(U_k1, 0), (0, U_k2), (U_k1, U_k2)} times v_k, as the
-freeze states allow). The plain twin, :func:`slt_theory.construction.reference.best_mask_error_bracket`,
-brackets the same number from a grid of angles over every keep pattern of the free weights.
+freeze states allow). The plain twin,
+:func:`slt_theory.construction.reference.best_mask_error_bracket`, brackets the same number
+from a grid of angles over every keep pattern of the free weights.
 """
 
 import dataclasses

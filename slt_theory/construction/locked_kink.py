@@ -1,12 +1,12 @@
-"""The locked-kink lower bound of docs/theory.md, Section 5 (Lemma 8, Theorem 6, Corollary 6.1):
+"""The locked-kink lower bound of docs/theory.md, Section 5 (Theorem 6 (a) and (b), Corollary 6.1):
 a hidden neuron whose two in-weights and one out-weight are all locked leaves a kink that no mask
 removes and that only a nearby kink line can soften.
 
-- :func:`locked_kink_margin`: Lemma 8's margin mu of a drawn depth-1 source (numpy floats); every
-  mask then has sup error >= mu / 4 over the unit ball, for every target;
+- :func:`locked_kink_margin`: Theorem 6 (a)'s margin mu of a drawn depth-1 source (numpy
+  floats); every mask then has sup error >= mu / 4 over the unit ball, for every target;
 - :func:`no_ticket_certified`: mu / 4 > eps decided in exact integer arithmetic (True means that
   no mask of this source eps-approximates any target);
-- :data:`LOCKED_KINK_BOUND`: Theorem 6's upper bound on the probability that an eps-ticket
+- :data:`LOCKED_KINK_BOUND`: Theorem 6 (b)'s upper bound on the probability that an eps-ticket
   exists, a sympy expression; :func:`locked_kink_bound` evaluates it and
   :func:`locked_kink_window` gives Corollary 6.1's window of widths at which no target is
   served with probability >= 1 - delta.
@@ -18,7 +18,6 @@ The exact twin of the margin and the exact best-mask error of tiny sources are i
 import dataclasses
 import itertools
 import math
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -26,7 +25,7 @@ import sympy as sp
 from .. import _validate
 from ..errors import InvalidParameterError
 from ..solvers.subset_sum import FreezeState
-from ._exact import margin_squared_exact
+from ._exact import margin_exceeds
 from .source import FrozenSource
 
 __all__ = [
@@ -40,18 +39,20 @@ width_, epsilon_, lock_, d_out_ = sp.symbols("h epsilon lock_ratio d_out", posit
 
 
 def _psi(t):
-    """P(XY <= t) for X, Y iid U[0, 1]: t (1 + log(1/t)) for t < 1, else 1 (Theorem 6)."""
+    """P(XY <= t) for X, Y iid U[0, 1]: t (1 + log(1/t)) for t < 1, else 1 (Theorem 6 (b))."""
     return sp.Piecewise((t * (1 + sp.log(1 / t)), t < 1), (1, True))
 
 
 #: q = l^2 (1 - (1 - l)^{d_1}): the probability that a neuron is a locked kink (inputs 1 and 2
-#: locked, some out-weight locked), Theorem 6.
+#: locked, some out-weight locked), Theorem 6 (b).
 LOCKED_KINK_PROBABILITY = lock_**2 * (1 - (1 - lock_) ** d_out_)
-#: beta = 2 psi(4 eps) + (h - 1) psi(4 sqrt(2) eps): the union bound on a small margin, Theorem 6.
+#: beta = 2 psi(4 eps) + (h - 1) psi(4 sqrt(2) eps): the union bound on a small margin,
+#: Theorem 6 (b).
 LOCKED_KINK_MARGIN_FAILURE = (2 * _psi(4 * epsilon_)
                               + (width_ - 1) * _psi(4 * sp.sqrt(2) * epsilon_))
 _none = (1 - LOCKED_KINK_PROBABILITY) ** width_
-#: Theorem 6: P(an eps-ticket exists for a given target) <= (1 - q)^h + (1 - (1 - q)^h) min(1, beta).
+#: Theorem 6 (b): P(an eps-ticket exists for a given target)
+#: <= (1 - q)^h + (1 - (1 - q)^h) min(1, beta).
 LOCKED_KINK_BOUND = _none + (1 - _none) * sp.Min(1, LOCKED_KINK_MARGIN_FAILURE)
 
 _SYMBOLS = (width_, epsilon_, lock_, d_out_)
@@ -71,7 +72,7 @@ def _check_bound_args(width, eps, lock_ratio, d_out):
 
 
 def locked_kink_bound(width, eps, lock_ratio, d_out=1):
-    """Theorem 6: an upper bound on the probability that a depth-1 source of hidden width
+    """Theorem 6 (b): an upper bound on the probability that a depth-1 source of hidden width
     ``width`` (d_0 >= 2 inputs, d_out outputs, iid U[-1, 1] weights, each locked with probability
     ``lock_ratio``, any prune ratio) contains a mask within ``eps`` of a given target.
 
@@ -111,11 +112,11 @@ def locked_kink_window(eps, delta, lock_ratio, d_out=1):
     return float(lo), float(hi)
 
 
-# --------------------------------------------------------------------------- Lemma 8 (numpy)
+# --------------------------------------------------------------------------- Theorem 6 (a) (numpy)
 
 @dataclasses.dataclass(frozen=True)
 class LockedKink:
-    """Lemma 8's margin of a source, maximised over its locked-kink triples.
+    """Theorem 6 (a)'s margin of a source, maximised over its locked-kink triples.
 
     Attributes
     ----------
@@ -138,7 +139,8 @@ class LockedKink:
 
     @property
     def lower_bound(self):
-        """Lemma 8: a lower bound on the sup error of every mask of the source (margin / 4)."""
+        """Theorem 6 (a): a lower bound on the sup error of every mask of the source
+        (margin / 4)."""
         return self.margin / 4.0
 
 
@@ -147,12 +149,12 @@ def _check_depth1(source):
         raise InvalidParameterError(f"source must be a FrozenSource, got {type(source).__name__}")
     if source.depth != 1 or source.widths[0] < 2:
         raise InvalidParameterError(
-            "the locked-kink bound (docs/theory.md, Lemma 8) is about depth-1 sources with "
+            "the locked-kink bound (docs/theory.md, Theorem 6 (a)) is about depth-1 sources with "
             f"d_0 >= 2 inputs, got a source for widths {source.widths}")
 
 
 def locked_kink_margin(source):
-    """Lemma 8's margin mu of a depth-1 source with d_0 >= 2, maximised over every locked-kink
+    """Theorem 6 (a)'s margin mu of a depth-1 source with d_0 >= 2, maximised over every locked-kink
     triple (neuron k, output o, inputs j_1 < j_2: U[k, j_1], U[k, j_2] and V[o, k] locked).
 
     The candidate kink lines of the triple are the two coordinate axes of the (j_1, j_2) plane
@@ -201,10 +203,19 @@ def locked_kink_margin(source):
     return dataclasses.replace(best, count=count)
 
 
-def no_ticket_certified(source, eps):
-    """True when Lemma 8 proves that no mask of ``source`` is within ``eps`` of any target:
+def no_ticket_certified(source, eps, *, kink=None):
+    """True when Theorem 6 (a) proves that no mask of ``source`` is within ``eps`` of any target:
     the margin of the best locked-kink triple, recomputed in exact integer arithmetic, exceeds
     4 eps. False means "not certified", not "a ticket exists".
+
+    Parameters
+    ----------
+    source : FrozenSource
+        Depth 1, d_0 >= 2.
+    eps : float > 0
+    kink : LockedKink, optional
+        ``locked_kink_margin(source)`` when already computed (it picks the triple; the decision
+        is exact either way: 4 eps is a float and mu > 4 eps is decided without rounding).
 
     Examples
     --------
@@ -218,8 +229,12 @@ def no_ticket_certified(source, eps):
     (True, False, False)
     """
     eps = _validate.positive("eps", eps)
-    kink = locked_kink_margin(source)
+    if kink is None:
+        kink = locked_kink_margin(source)
+    elif not isinstance(kink, LockedKink):
+        raise InvalidParameterError(f"kink must be a LockedKink, got {type(kink).__name__}")
+    else:
+        _check_depth1(source)
     if kink.neuron is None:
         return False
-    exact = margin_squared_exact(source, kink.neuron, kink.output, kink.inputs)
-    return exact > 16 * Fraction(eps) ** 2
+    return margin_exceeds(source, kink.neuron, kink.output, kink.inputs, 4.0 * eps)

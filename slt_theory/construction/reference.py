@@ -1,7 +1,7 @@
 """Plain twins: of :func:`slt_theory.construction.construct_ticket` (the construction of
 docs/theory.md, Section 4 with the re-assignment rule of Theorem 5(C), written neuron by neuron
 and instance by instance in plain Python loops, so that it can be read against the text), and of
-the locked-kink computations of Section 5 (Lemma 8's margin in exact rationals; a grid bracket
+the locked-kink computations of Section 5 (Theorem 6 (a)'s margin in exact rationals; a grid bracket
 of the best mask's sup error).
 
 It calls the same subset-sum solver (``find_subset``, which has its own twins in
@@ -162,7 +162,7 @@ def best_mask_error_bracket(source, target, n_angles=2048):
 
 
 def locked_kink_margin_reference(source):
-    """Lemma 8's margin by plain loops in exact rationals: the largest
+    """Theorem 6 (a)'s margin by plain loops in exact rationals: the largest
     mu = |v| min(|a_1|, |a_2|, min_j |det(a, b_j)| / ||b_j||) over the locked-kink triples, as
     mu^2 (a Fraction; 0 when there is none)."""
     from fractions import Fraction

@@ -1,5 +1,6 @@
 """Carry out the proof of docs/theory.md, Section 4: build the frozen subset-sum ticket inside a
-random source network, weight by weight, with the exact solver of :mod:`slt_theory.solvers.subset_sum`.
+random source network, weight by weight, with the exact solver of
+:mod:`slt_theory.solvers.subset_sum`.
 
 Three objects:
 

@@ -1,5 +1,6 @@
-"""The locked-kink lower bound of docs/theory.md, Section 5: Lemma 8 (every mask of a source with a
-locked kink has sup error >= mu / 4), Theorem 6 (the probability that an eps-ticket exists) and
+"""The locked-kink lower bound of docs/theory.md, Section 5: Theorem 6 (a) (every mask of a source
+with a locked kink has sup error >= mu / 4), Theorem 6 (b) (the probability that an eps-ticket
+exists) and
 Corollary 6.1 (the window of widths that serve no target), checked against exact computations on
 tiny sources and their plain twins."""
 
@@ -20,7 +21,7 @@ from slt_theory.construction import (
     locked_kink_window,
     no_ticket_certified,
 )
-from slt_theory.construction._exact import margin_squared_exact
+from slt_theory.construction._exact import margin_exceeds, margin_squared_exact
 from slt_theory.construction.best_mask import MAX_MASKED_FUNCTIONS
 from slt_theory.construction.reference import (
     best_mask_error_bracket,
@@ -84,7 +85,7 @@ def test_exact_best_mask_error_of_a_lone_kink():
     assert best.functions == 1
 
 
-# ------------------------------------------------------------------- Lemma 8
+# ------------------------------------------------------------------- Theorem 6 (a)
 
 @SETTINGS
 @given(tiny_sources(), targets)
@@ -118,6 +119,24 @@ def test_margin_with_more_inputs_equals_its_twin(d_in):
         assert math.isclose(kink.margin ** 2, float(mu2), rel_tol=1e-12, abs_tol=1e-300)
         hits += kink.count > 0
     assert hits >= 20
+
+
+@SETTINGS
+@given(tiny_sources(max_block=4, d_out=2), st.integers(-3, 3))
+def test_integer_margin_comparison_equals_the_rational_one(source, ulps):
+    # thresholds a few ulps around the margin itself: the two exact forms must agree
+    kink = locked_kink_margin(source)
+    if kink.neuron is None:
+        return
+    mu2 = margin_squared_exact(source, kink.neuron, kink.output, kink.inputs)
+    t = math.sqrt(float(mu2))
+    for _ in range(abs(ulps)):
+        t = math.nextafter(t, math.inf if ulps > 0 else 0.0)
+    # near the margin the float filter defers to integers; at half and twice it decides alone
+    for thr in (t, t / 2, 2 * t):
+        assert margin_exceeds(source, kink.neuron, kink.output, kink.inputs, thr) == \
+            (mu2 > Fraction(thr) ** 2)
+    assert no_ticket_certified(source, t / 4, kink=kink) == (mu2 > Fraction(t) ** 2)
 
 
 def test_no_ticket_certified_is_exact_at_the_threshold():
@@ -198,6 +217,7 @@ def test_bound_properties():
     lambda: locked_kink_margin(FrozenSource.random((2, 2, 1), 3, lock_ratio=0.5)),
     lambda: locked_kink_margin("source"),
     lambda: no_ticket_certified(FrozenSource.random((2, 1), 3), 0.0),
+    lambda: no_ticket_certified(FrozenSource.random((2, 1), 3), 0.1, kink=0.5),
     lambda: locked_kink_bound(0, 0.1, 0.1),
     lambda: locked_kink_bound(5, -0.1, 0.1),
     lambda: locked_kink_bound(5, 0.1, 0.0),
