@@ -3,13 +3,15 @@ docs/theory.md, Section 4 (with the re-assignment of Theorem 5(C)) succeeds agai
 hidden width, the one-weight construction's smallest successful widths, and the simulation check
 of the locked-kink lower bound (Section 5: Theorem 6 (a) and (b)).
 
-Three stages, each writing CSV files under results/construction/ whose first line is a '#' JSON
+Four stages, each writing CSV files under results/construction/ whose first line is a '#' JSON
 record of the parameters, the package version, the git commit and the date (atomic writes; a
 file that exists is skipped, so a killed run resumes with the same command):
 
 - ``success``: per setting (target shape, prune_ratio, lock_ratio) and hidden width, a fresh
   target and source per seed (200 seeds), construct_ticket, measure_error (the independent
   forward pass) and covers_every_target (the uniform event of Theorem 5): success-<hash>.csv.
+- ``prop3``: at 2 x 2 targets, the seeds with a re-assigned, a discarded and a stuck neuron
+  (Proposition 3) and the successes, at two widths: prop3_counts.csv.
 - ``one_weight``: for one weight (target (1, 1)), the smallest hidden width at which the
   construction succeeds in >= 1 - delta of 200 seeds (delta = eps), found by a linear scan over
   every width, pointwise (construct_ticket) and uniform (covers_every_target): one_weight_width.csv.
@@ -19,7 +21,8 @@ file that exists is skipped, so a killed run resumes with the same command):
   that Theorem 6 (a) certifies (exactly) to hold no eps-ticket for any target, against
   Theorem 6 (b)'s bound: locked_kink_certified.csv.
 
-Run: python paper_figures/construction_success_compute.py [--stage success|one_weight|locked_kink]
+Run: python paper_figures/construction_success_compute.py
+[--stage success|prop3|one_weight|locked_kink]
 (all stages by default; about an hour on 2 busy cores, most of it in ``success``).
 """
 
@@ -38,6 +41,7 @@ from slt_theory.construction import (
     FrozenSource,
     TargetNetwork,
     best_mask_error,
+    construct_ticket,
     locked_kink_bound,
     locked_kink_margin,
     no_ticket_certified,
@@ -187,6 +191,43 @@ def run_one_weight():
     return path
 
 
+# --------------------------------------------------------------------------- stage: prop3
+
+PROP3_SETTINGS = ((0.2, 0.1), (0.0, 0.01), (0.0, 0.05))
+PROP3_WIDTHS = (256, 4096)
+
+
+def run_prop3():
+    """Proposition 3 at 2 x 2 targets: per setting and width, how many of the 200 seeds have a
+    re-assigned neuron, a discarded one, a stuck one, and how many succeed."""
+    path = OUT / "prop3_counts.csv"
+    if path.exists():
+        print(f"skip prop3 ({path.name} exists)")
+        return path
+    rows = []
+    for p, lam in PROP3_SETTINGS:
+        for width in PROP3_WIDTHS:
+            moved = dropped = stuck = ok = 0
+            for s in SEEDS:
+                target = TargetNetwork.random((2, 2), seed=s)
+                source = FrozenSource.from_width((2, 2), width, prune_ratio=p, lock_ratio=lam,
+                                                 seed=s)
+                r = construct_ticket(target, source, EPS)
+                moved += r.reassigned_neurons[0] > 0
+                dropped += r.discarded_neurons[0] > 0
+                stuck += r.stuck_neurons[0] > 0
+                ok += r.success
+            rows.append([p, lam, width, len(SEEDS), moved, dropped, stuck, ok])
+            print(f"prop3 p={p} l={lam} width {width}: re-assigned {moved}, discarded {dropped}, "
+                  f"stuck {stuck}, success {ok}", flush=True)
+    params = {"stage": "prop3", "widths": [2, 2], "eps": EPS, "seeds": [SEEDS.start, SEEDS.stop],
+              "freezing": "iid"}
+    columns = ["prune_ratio", "lock_ratio", "hidden_width", "seeds", "seeds_with_reassigned",
+               "seeds_with_discarded", "seeds_with_stuck", "successes"]
+    _write(path, _meta(params), columns, rows)
+    return path
+
+
 # --------------------------------------------------------------------------- stage: locked_kink
 
 def run_locked_kink_exact():
@@ -263,13 +304,15 @@ def run_locked_kink_certified():
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--stage", choices=["success", "one_weight", "locked_kink", "all"],
+    ap.add_argument("--stage", choices=["success", "prop3", "one_weight", "locked_kink", "all"],
                     default="all")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.stage in ("success", "all"):
         for setting in SETTINGS:
             run_setting(*setting)
+    if args.stage in ("prop3", "all"):
+        run_prop3()
     if args.stage in ("one_weight", "all"):
         run_one_weight()
     if args.stage in ("locked_kink", "all"):
