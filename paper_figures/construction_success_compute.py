@@ -81,8 +81,8 @@ KINK_EXACT = [  # block size n (h = 2n), prune_ratio, lock_ratio
     (1, 0.1, 0.8), (2, 0.1, 0.8), (1, 0.0, 0.5), (2, 0.0, 0.5)]
 KINK_EXACT_EPS = (1e-2, 1e-3)
 KINK_CERT_SEEDS = range(1000)
-KINK_CERT_LOCKS = (0.05, 0.1, 0.2)
-KINK_CERT_EPS = (1e-4, 1e-6)
+KINK_CERT_LOCKS = (0.05, 0.1, 0.2, 0.25)
+KINK_CERT_EPS = (1e-2, 1e-3, 1e-4, 1e-6)
 
 
 def _meta(params):

@@ -185,7 +185,7 @@ def test_no_stuck_neurons_with_one_input():
 
 
 def test_locking_with_two_inputs_gets_worse_with_width():
-    # Proposition 3, part 3: the construction's error grows with the width
+    # Proposition 3, part 4: stuck neurons make the construction's error grow with the width
     small = success_probability((2, 2), 100, 0.1, prune_ratio=0.2, lock_ratio=0.1,
                                 seeds=range(10), measure=True)
     large = success_probability((2, 2), 3000, 0.1, prune_ratio=0.2, lock_ratio=0.1,
