@@ -88,10 +88,9 @@ def _success_panel(ax, runs, title):
            ylabel="P(construction succeeds)", ylim=(-0.02, 1.02), title=title)
     ax.grid(True, which="both", alpha=0.3)
     if missing:
-        ax.text(0.02, 0.5, "proved width (required_width)\nnot available for:\n"
+        ax.text(0.02, 0.42, "proved width (required_width)\nnot available for:\n"
                 + "\n".join(missing), transform=ax.transAxes, fontsize=6.5, va="center",
                 bbox={"facecolor": "white", "alpha": 0.8, "lw": 0.3})
-    ax.legend(fontsize=6.5, loc="lower right")
 
 
 def _error_panel(ax, runs):
@@ -226,12 +225,14 @@ def main():
         cert_meta, cert_rows = _read(cert_path)
         _kink_panel(axes[1, 1], cert_rows, runs[0][0]["delta"])
     meta = runs[0][0]
-    for ax in axes[0]:
-        ax.plot([], [], "k-", marker="o", ms=3, label="this seed's target (pointwise)")
-        ax.plot([], [], "k--", lw=0.9, label="every target at once (uniform)")
-        ax.plot([], [], "k:", label="required_width (proved)")
-        ax.plot([], [], "k-.", lw=0.8, label="width from Monte Carlo n*")
-        ax.legend(fontsize=6.5, loc="lower right")
+    axes[0, 1].legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(0.0, 0.97),
+                      title="line styles as in (a)", title_fontsize=6.5)
+    ax = axes[0, 0]
+    ax.plot([], [], "k-", marker="o", ms=3, label="this seed's target (pointwise)")
+    ax.plot([], [], "k--", lw=0.9, label="every target at once (uniform)")
+    ax.plot([], [], "k:", label="required_width (proved)")
+    ax.plot([], [], "k-.", lw=0.8, label="width from Monte Carlo n*")
+    ax.legend(fontsize=6.5, loc="lower right")
     fig.suptitle(f"Constructive tickets, eps = {meta['eps']}, delta = {meta['delta']}, "
                  f"{meta['seeds'][1]} seeds per point; bands: 95% Clopper-Pearson intervals; "
                  "grey line: 1 - delta",
