@@ -73,6 +73,9 @@ def _check(source, target):
         raise InvalidParameterError(
             "best_mask_error enumerates depth-1 sources with 2 inputs and 1 output, got source "
             f"widths {source.widths} and target widths {target.widths}")
+    if not all(np.all(np.isfinite(w)) for w in (source.first[0], source.second[0],
+                                                target.weights[0])):
+        raise InvalidParameterError("source and target weights must all be finite")
 
 
 def _options(u_row, su_row, v_k, sv_k):

@@ -151,6 +151,8 @@ def _check_depth1(source):
         raise InvalidParameterError(
             "the locked-kink bound (docs/theory.md, Theorem 6 (a)) is about depth-1 sources with "
             f"d_0 >= 2 inputs, got a source for widths {source.widths}")
+    if not (np.all(np.isfinite(source.first[0])) and np.all(np.isfinite(source.second[0]))):
+        raise InvalidParameterError("source weights must all be finite")
 
 
 def locked_kink_margin(source):
@@ -235,6 +237,11 @@ def no_ticket_certified(source, eps, *, kink=None):
         raise InvalidParameterError(f"kink must be a LockedKink, got {type(kink).__name__}")
     else:
         _check_depth1(source)
+        h, d_in = source.first[0].shape
+        if kink.neuron is not None and not (
+                0 <= kink.neuron < h and 0 <= kink.output < source.second[0].shape[0]
+                and all(0 <= j < d_in for j in kink.inputs)):
+            raise InvalidParameterError(f"kink {kink!r} does not belong to this source")
     if kink.neuron is None:
         return False
     return margin_exceeds(source, kink.neuron, kink.output, kink.inputs, 4.0 * eps)

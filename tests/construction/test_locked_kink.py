@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from slt_theory.construction import (
     FrozenSource,
+    LockedKink,
     TargetNetwork,
     best_mask_error,
     locked_kink_bound,
@@ -209,6 +210,23 @@ def test_bound_properties():
 
 # ------------------------------------------------------------------- bad input
 
+def _nan_source():
+    s = FrozenSource.random((2, 1), 1, lock_ratio=0.5)
+    u = s.first[0].copy()
+    u[0, 0] = np.nan
+    return FrozenSource((u,), s.second, s.first_state, s.second_state, s.block_sizes)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: locked_kink_margin(_nan_source()),
+    lambda: no_ticket_certified(_nan_source(), 0.1),
+    lambda: best_mask_error(_nan_source(), TargetNetwork.random((2, 1))),
+])
+def test_non_finite_weights_raise(call):
+    with pytest.raises(InvalidParameterError, match="finite"):
+        call()
+
+
 @pytest.mark.parametrize("call", [
     lambda: best_mask_error(FrozenSource.random((2, 2), 1), TargetNetwork.random((2, 2))),
     lambda: best_mask_error(FrozenSource.random((2, 1), 8), TargetNetwork.random((2, 1))),
@@ -218,6 +236,8 @@ def test_bound_properties():
     lambda: locked_kink_margin("source"),
     lambda: no_ticket_certified(FrozenSource.random((2, 1), 3), 0.0),
     lambda: no_ticket_certified(FrozenSource.random((2, 1), 3), 0.1, kink=0.5),
+    lambda: no_ticket_certified(FrozenSource.random((2, 1), 3), 0.1,
+                                kink=LockedKink(0.5, 99, 0, (0, 1), 1)),
     lambda: locked_kink_bound(0, 0.1, 0.1),
     lambda: locked_kink_bound(5, -0.1, 0.1),
     lambda: locked_kink_bound(5, 0.1, 0.0),
