@@ -1,6 +1,7 @@
 """What one source layer offers the construction of docs/theory.md, Section 4 (independent of the
-target): which first-layer weights are kept, which neurons cannot serve their block, and the
-product terms of every (output, input, side) instance with their classification."""
+target): the block each hidden neuron serves (re-assignment), which first-layer weights are kept,
+which neurons are discarded or stuck, and the product terms of every (output, input, side)
+instance with their classification."""
 
 import numpy as np
 
@@ -8,25 +9,65 @@ from .. import bounds
 from ..solvers.subset_sum import FreezeState
 
 __all__ = [
-    "REASON_LOCKED_OFFSET", "REASON_OFF_BLOCK", "REASON_STUCK", "REASON_TOO_FEW", "SIDES",
-    "LayerTerms",
+    "REASON_LOCKED_OFFSET", "REASON_STUCK", "REASON_TOO_FEW", "SIDES", "LayerTerms",
+    "assign_blocks",
 ]
 
 #: Why an entry failed (the words of issue #4 and docs/theory.md).
 REASON_TOO_FEW = "too few free product terms"
 REASON_LOCKED_OFFSET = "locked offset not coverable"
 REASON_STUCK = "stuck neurons"
-#: Not one of Proposition 3's stuck neurons, but fatal to this construction as well: a neuron whose
-#: only locked incoming weight is off its block, with a locked outgoing weight.
-REASON_OFF_BLOCK = "locked off-block weight"
 
 SIDES = (1, -1)  # side index 0: u > 0 (serves x_j >= 0); side index 1: u < 0 (serves x_j < 0)
 
 
+def assign_blocks(first_state, block_size):
+    """The block (input) each hidden neuron serves, by the re-assignment rule of Section 4.
+
+    Neuron k starts in block k // ``block_size``. A neuron with exactly one locked in-weight
+    serves that weight's input instead (its other in-weights are free or pruned and are dropped);
+    a neuron with two or more locked in-weights serves no block (it is discarded when none of its
+    out-weights is locked, stuck otherwise: Proposition 3).
+
+    Parameters
+    ----------
+    first_state : int8 ndarray, shape (h, d_{i-1})
+        FreezeState codes of U_i.
+    block_size : int
+        n_i.
+
+    Returns
+    -------
+    block : int ndarray, shape (h,)
+        The block of every neuron (the default block for neurons with >= 2 locked in-weights,
+        which serve none).
+    reassigned : bool ndarray, shape (h,)
+        Neurons whose block differs from the default one.
+    several_locked : bool ndarray, shape (h,)
+        Neurons with >= 2 locked in-weights.
+
+    Examples
+    --------
+    >>> F, L = FreezeState.FREE, FreezeState.LOCKED
+    >>> s = np.array([[F, F], [F, L], [L, F], [L, L]], dtype=np.int8)
+    >>> block, moved, several = assign_blocks(s, 2)
+    >>> block.tolist(), moved.tolist(), several.tolist()
+    ([0, 1, 0, 1], [False, True, True, False], [False, False, False, True])
+    """
+    h = first_state.shape[0]
+    default = np.arange(h) // block_size
+    locked = first_state == FreezeState.LOCKED
+    n_locked = locked.sum(axis=1)
+    one = n_locked == 1
+    block = np.where(one, np.argmax(locked, axis=1), default)
+    return block, one & (block != default), n_locked >= 2
+
+
 class LayerTerms:
-    """The part of the construction that does not depend on the target: which first-layer
-    weights are kept, which neurons cannot serve their block, and the product terms of every
-    (output, input, side) instance with their classification."""
+    """The part of the construction that does not depend on the target: the block of every
+    neuron (:func:`assign_blocks`), which first-layer weights are kept, which neurons are
+    discarded or stuck, and the product terms of every (output, input, side) instance with their
+    classification."""
 
     def __init__(self, source, i, eps):
         self.i = i
@@ -38,26 +79,29 @@ class LayerTerms:
         h = self.u.shape[0]
         self.eps_i = float(bounds.evaluate("ENTRY_ERROR", epsilon=eps, l=depth,
                                            **{"d_{i-1}": self.d_in, "d_i": self.d_out}))
-        self.block = np.arange(h) // source.block_sizes[i]
+        self.block, self.reassigned, several = assign_blocks(self.su, source.block_sizes[i])
         in_block = np.zeros((h, self.d_in), dtype=bool)
         in_block[np.arange(h), self.block] = True
-        u_locked, self.v_locked = self.su == FreezeState.LOCKED, self.sv == FreezeState.LOCKED
-        self.keep_u = u_locked | (in_block & (self.su != FreezeState.PRUNED))
+        self.v_locked = self.sv == FreezeState.LOCKED
+        # a re-assigned neuron keeps its locked weight, now in-block, and drops its other
+        # in-weights (free or pruned); every other neuron keeps its unpruned in-block weight
+        self.keep_u = (self.su == FreezeState.LOCKED) | (in_block & (self.su != FreezeState.PRUNED))
         self.keep_v = self.v_locked.copy()
-        # neurons that cannot serve their block (coupling 2 / Proposition 3)
-        self.n_locked_in = u_locked.sum(axis=1)
-        self.off_locked = (u_locked & ~in_block).any(axis=1)
-        self.stuck = (self.n_locked_in >= 2) & self.v_locked.any(axis=0)
+        out_locked = self.v_locked.any(axis=0)
+        # >= 2 locked in-weights: no block; its free out-weights stay dropped (keep_v holds only
+        # the locked ones), so it contributes nothing unless one of them is locked (stuck)
+        self.stuck = several & out_locked
+        self.discarded = several & ~out_locked
         self.u_in = self.u[np.arange(h), self.block]
         self.su_in = self.su[np.arange(h), self.block]
-        self.usable = (self.su_in != FreezeState.PRUNED) & ~self.off_locked
+        self.usable = (self.su_in != FreezeState.PRUNED) & ~several
 
     def neuron_failures(self):
+        """(layer, output, block, None, reason) per locked out-weight of a stuck neuron."""
         out = []
-        for k in np.flatnonzero(self.off_locked & self.v_locked.any(axis=0)):
-            reason = REASON_STUCK if self.n_locked_in[k] >= 2 else REASON_OFF_BLOCK
+        for k in np.flatnonzero(self.stuck):
             for o in np.flatnonzero(self.v_locked[:, k]):
-                out.append((self.i + 1, int(o), int(self.block[k]), None, reason))
+                out.append((self.i + 1, int(o), int(self.block[k]), None, REASON_STUCK))
         return out
 
     def instances(self):

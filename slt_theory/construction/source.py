@@ -8,11 +8,11 @@ import numpy as np
 from .. import _validate, bounds
 from ..errors import InvalidParameterError
 from ..solvers.subset_sum import FreezeState
-from ._common import check_widths
+from ._common import MAX_SOURCE_WEIGHTS, check_source_size, check_widths
 from .draw import draw_layers
 from .freeze_states import FREEZINGS
 
-__all__ = ["FrozenSource"]
+__all__ = ["MAX_SOURCE_WEIGHTS", "FrozenSource"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -105,6 +105,9 @@ class FrozenSource:
         widths : sequence of ints >= 1
             Target widths d_0..d_l.
         block_sizes : sequence of l ints >= 1, or one int for every layer
+            The source may hold at most ``MAX_SOURCE_WEIGHTS`` (2^25) weights,
+            sum_i d_{i-1} n_i (d_{i-1} + d_i); a larger one raises InvalidParameterError before
+            anything is allocated.
         prune_ratio, lock_ratio : float >= 0, sum < 1
         freezing : {"iid", "exact"}
         seed : int >= 0
@@ -119,6 +122,7 @@ class FrozenSource:
                 f"block_sizes must hold one int per target layer ({depth}), got {block_sizes!r}")
         block_sizes = tuple(_validate.integer(f"block_sizes[{i}]", n, minimum=1)
                             for i, n in enumerate(block_sizes))
+        check_source_size(widths, block_sizes)
         prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
         _validate.choice("freezing", freezing, FREEZINGS)
         seed = _validate.integer("seed", seed, minimum=0)

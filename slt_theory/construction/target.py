@@ -2,13 +2,22 @@
 norm <= 1."""
 
 import dataclasses
+import itertools
 
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ._common import check_widths, generator, spectral_norm
+from ._common import (
+    MAX_TARGET_LAYER_WEIGHTS,
+    MAX_TARGET_WEIGHTS,
+    check_target_size,
+    check_widths,
+    generator,
+    spectral_norm,
+)
 
-__all__ = ["TargetNetwork"]
+__all__ = ["MAX_TARGET_LAYER_WEIGHTS", "MAX_TARGET_WEIGHTS", "TargetNetwork"]
+
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class TargetNetwork:
@@ -49,13 +58,18 @@ class TargetNetwork:
         Parameters
         ----------
         widths : sequence of ints >= 1
-            d_0..d_l.
+            d_0..d_l: at most ``MAX_DEPTH`` (1024) layers, at most ``MAX_TARGET_LAYER_WEIGHTS``
+            (2^18) weights d_{i-1} d_i per layer and ``MAX_TARGET_WEIGHTS`` (2^20) in all: each
+            layer's spectral norm is an SVD, O(d_{i-1} d_i min(d_{i-1}, d_i)) time. Larger
+            shapes raise InvalidParameterError before anything is drawn (build such targets
+            with :meth:`from_weights`).
         seed : int >= 0
         """
         widths = check_widths(widths)
+        check_target_size(widths)
         gen = generator(seed, 0)
         weights = []
-        for d_in, d_out in zip(widths[:-1], widths[1:]):
+        for d_in, d_out in itertools.pairwise(widths):
             w = 2.0 * gen.random((d_out, d_in)) - 1.0
             weights.append(w / max(1.0, spectral_norm(w)))
         return cls(tuple(weights))

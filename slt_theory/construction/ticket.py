@@ -1,5 +1,6 @@
 """Carry out the proof of docs/theory.md, Section 4: build the frozen subset-sum ticket inside a
-random source network, weight by weight, with the exact solver of :mod:`slt_theory.solvers.subset_sum`.
+random source network, weight by weight, with the exact solver of
+:mod:`slt_theory.solvers.subset_sum`.
 
 Three objects:
 
@@ -13,15 +14,17 @@ Three objects:
 - :func:`covers_every_target`: the uniform event of Theorem 5 itself (the source serves every
   target of its shape), checked with ``subset_sum.covers`` per (layer, output, input, side).
 
-The construction (Section 4, with its two couplings):
+The construction (Section 4, with its two couplings and the re-assignment of Theorem 5(C)):
 
-1. First layer, block-diagonal: neuron k of block j = k // n_i keeps its weight from input j
-   unless pruned; its off-block weights are dropped unless locked. A neuron with a locked off-block
-   weight computes relu(u x_j + a x_j' + ...) and cannot serve its block: all its free outgoing
-   weights are dropped; if one of them is locked, its contribution cannot be removed and the
-   construction fails ("stuck neurons" when it has >= 2 locked incoming weights, Proposition 3;
-   "locked off-block weight" when its only locked incoming weight is off its block).
-2. Second layer: for every output o, input j and sign side (both sides in layer 1; only u > 0 in
+1. Blocks (``layer_terms.assign_blocks``): neuron k starts in block j = k // n_i. A neuron with
+   exactly one locked in-weight is re-assigned to that input's block (its other in-weights are
+   free or pruned and are dropped), so blocks become random in size. A neuron with two or more
+   locked in-weights serves no block: when none of its out-weights is locked it is *discarded*
+   (its free out-weights are dropped and it contributes nothing); when one is locked its term
+   cannot be removed and the construction fails ("stuck neurons", Proposition 3).
+2. First layer, block-diagonal: every other neuron keeps its weight from its block's input
+   unless pruned, and drops its off-block weights (free or pruned: none is locked).
+3. Second layer: for every output o, input j and sign side (both sides in layer 1; only u > 0 in
    later layers, whose inputs are outputs of a ReLU), the product terms U[k, j] V[o, k] of block j
    on that side split into forced in (locked sum L), forced out and free; ``find_subset`` picks
    free terms whose sum is within eps_i of W[o, j] - L, eps_i = ``bounds.ENTRY_ERROR``. The
@@ -29,6 +32,9 @@ The construction (Section 4, with its two couplings):
    outputs: free iff V[o, k] free and U[k, j] unpruned; forced in iff V[o, k] locked and U[k, j]
    unpruned) and Proposition 4 when d_i = 1 (free iff neither factor is pruned and not both are
    locked; a term left out is removed by dropping its free factor, V first).
+
+Without locking, or with one input per layer, no neuron is re-assigned and none has two locked
+in-weights: the construction is then the fixed-block one of Theorem 5 (A) and (B).
 
 When an entry fails, the mask still holds a best-effort subset (the solver rerun with a doubled
 tolerance until it answers), so the ticket can be measured either way.
@@ -42,19 +48,12 @@ import numpy as np
 from .. import _validate
 from ..errors import InvalidParameterError
 from ..solvers.subset_sum import FreezeState, covers, find_subset
-from .layer_terms import (
-    REASON_LOCKED_OFFSET,
-    REASON_OFF_BLOCK,
-    REASON_STUCK,
-    REASON_TOO_FEW,
-    LayerTerms,
-)
+from .layer_terms import REASON_LOCKED_OFFSET, REASON_STUCK, REASON_TOO_FEW, LayerTerms
 from .source import FrozenSource
 from .target import TargetNetwork
 
 __all__ = [
     "REASON_LOCKED_OFFSET",
-    "REASON_OFF_BLOCK",
     "REASON_STUCK",
     "REASON_TOO_FEW",
     "EntryFailure",
@@ -101,8 +100,13 @@ class TicketResult:
     failures : tuple of EntryFailure
     stuck_neurons : tuple of int
         Per layer, the neurons with >= 2 locked incoming and >= 1 locked outgoing weights
-        (Proposition 3), whether or not they made an entry fail.
+        (Proposition 3); each one makes the construction fail.
     eps : float
+    reassigned_neurons : tuple of int
+        Per layer, the neurons with exactly one locked in-weight whose input is not their default
+        block k // n_i, re-assigned to that input's block (Theorem 5(C)).
+    discarded_neurons : tuple of int
+        Per layer, the neurons with >= 2 locked in-weights and no locked out-weight (dropped).
     """
 
     first_masks: tuple
@@ -113,6 +117,8 @@ class TicketResult:
     failures: tuple
     stuck_neurons: tuple
     eps: float
+    reassigned_neurons: tuple = ()
+    discarded_neurons: tuple = ()
 
     @property
     def masks(self):
@@ -128,7 +134,7 @@ class TicketResult:
         """Lemma 7 applied to the achieved entry errors: prod_i (1 + sqrt(d_{i-1} d_i) e_i) - 1,
         e_i the largest needed entry error of layer i. At most eps when ``success``; meaningless
         (no bound) when a neuron failure occurred, and then returned as inf."""
-        if any(f.reason in (REASON_STUCK, REASON_OFF_BLOCK) for f in self.failures):
+        if any(f.reason == REASON_STUCK for f in self.failures):
             return math.inf
         total = 1.0
         for err in self.entry_errors:
@@ -236,12 +242,15 @@ def construct_ticket(target, source, eps):
     """
     _check_pair(target, source)
     eps = _validate.open_unit("eps", eps)
-    first_masks, second_masks, errors, budgets, failures, stuck_counts = [], [], [], [], [], []
+    first_masks, second_masks, errors, budgets, failures = [], [], [], [], []
+    stuck_counts, reassigned_counts, discarded_counts = [], [], []
     for i in range(target.depth):
         w = target.weights[i]
         lay = LayerTerms(source, i, eps)
         budgets.append(lay.eps_i)
         stuck_counts.append(int(lay.stuck.sum()))
+        reassigned_counts.append(int(lay.reassigned.sum()))
+        discarded_counts.append(int(lay.discarded.sum()))
         failures += lay.neuron_failures()
         keep_u, keep_v = lay.keep_u.copy(), lay.keep_v.copy()
         err = np.full((2, lay.d_out, lay.d_in), np.nan)
@@ -279,4 +288,5 @@ def construct_ticket(target, source, eps):
         first_masks=tuple(first_masks), second_masks=tuple(second_masks),
         entry_errors=tuple(errors), entry_budget=tuple(budgets), success=not records,
         failures=tuple(records), stuck_neurons=tuple(stuck_counts), eps=eps,
+        reassigned_neurons=tuple(reassigned_counts), discarded_neurons=tuple(discarded_counts),
     )

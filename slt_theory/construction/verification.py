@@ -248,7 +248,7 @@ def success_probability(widths, width, eps, *, prune_ratio=0.0, lock_ratio=0.0, 
     hits, reasons, errors, uniform_hits = 0, {}, [], 0
     for s in seeds:
         target = TargetNetwork.random(widths, seed=s)
-        kw = dict(prune_ratio=prune_ratio, lock_ratio=lock_ratio, freezing=freezing, seed=s)
+        kw = {"prune_ratio": prune_ratio, "lock_ratio": lock_ratio, "freezing": freezing, "seed": s}
         source = (FrozenSource.random(widths, block_sizes, **kw) if block_sizes is not None
                   else FrozenSource.from_width(widths, width, **kw))
         result = construct_ticket(target, source, eps)

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from slt_theory import bounds, required_width
 from slt_theory.construction import (
     REASON_LOCKED_OFFSET,
-    REASON_OFF_BLOCK,
     REASON_STUCK,
     REASON_TOO_FEW,
     FrozenSource,
@@ -181,11 +180,12 @@ def test_no_stuck_neurons_with_one_input():
     source = FrozenSource.random((1, 1, 4), 300, prune_ratio=0.2, lock_ratio=0.2, seed=1)
     result = construct_ticket(TargetNetwork.random((1, 1, 4), seed=1), source, 0.1)
     assert result.stuck_neurons == (0, 0)
-    assert REASON_OFF_BLOCK not in result.reasons and REASON_STUCK not in result.reasons
+    assert result.reassigned_neurons == (0, 0) and result.discarded_neurons == (0, 0)
+    assert REASON_STUCK not in result.reasons
 
 
 def test_locking_with_two_inputs_gets_worse_with_width():
-    # Proposition 3, part 3: the construction's error grows with the width
+    # Proposition 3, part 4: stuck neurons make the construction's error grow with the width
     small = success_probability((2, 2), 100, 0.1, prune_ratio=0.2, lock_ratio=0.1,
                                 seeds=range(10), measure=True)
     large = success_probability((2, 2), 3000, 0.1, prune_ratio=0.2, lock_ratio=0.1,
