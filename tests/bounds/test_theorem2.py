@@ -89,8 +89,10 @@ def test_uniform_mgf_rounding_is_inside_the_margin(ratio, a_value):
     values = {"a": a_value, "p_prune": p, "p_lock": l}
     fast = theorem2.log_mgf_on_grid("UNIFORM_SLOT_MGF", **values)[::13]
     slow = _mp_log_mgf("UNIFORM_SLOT_MGF", values)
-    finite = np.isfinite(slow) & (slow < 50)
-    assert np.all(np.abs(fast[finite] - slow[finite]) <= theorem2.LOG_MGF_MARGIN / 2)
+    # only s with log M(s) <= 1 can matter: above it every factor exp(s t) M(s)^n exceeds 1
+    near = np.isfinite(slow) & (slow <= 1.0)
+    assert near.sum() >= 10
+    assert np.all(np.abs(fast[near] - slow[near]) <= theorem2.LOG_MGF_MARGIN / 2)
 
 
 @given(st.floats(0.0, 0.5), st.floats(0.0, 0.5), st.floats(0.0, 0.4), st.sampled_from(models.A_PRODUCT))
@@ -99,8 +101,10 @@ def test_product_mgf_rounding_is_inside_the_margin(phi, kappa, c, a_value):
     values = {"a": a_value, "c": c, "phi": phi, "kappa": kappa}
     fast = theorem2.log_mgf_on_grid("PRODUCT_SLOT_MGF", **values)[::13]
     slow = _mp_log_mgf("PRODUCT_SLOT_MGF", values)
-    finite = np.isfinite(slow) & (slow < 50)
-    assert np.all(np.abs(fast[finite] - slow[finite]) <= theorem2.LOG_MGF_MARGIN / 2)
+    # only s with log M(s) <= 1 can matter: above it every factor exp(s t) M(s)^n exceeds 1
+    near = np.isfinite(slow) & (slow <= 1.0)
+    assert near.sum() >= 10
+    assert np.all(np.abs(fast[near] - slow[near]) <= theorem2.LOG_MGF_MARGIN / 2)
 
 
 @pytest.mark.parametrize("s_value", [1e-3, 0.3, 2.0, 11.0])
