@@ -72,6 +72,7 @@ class SlotGroup:
     nonnegative: bool
 
 
+@functools.lru_cache(maxsize=256)
 def _window_table(eps_over_a, window_failure):
     """min(1, w(K)) made non-increasing (the true failure probability is: more samples only
     enlarge the covered set, so a running minimum of valid bounds is valid), on K = 0..K_cut
@@ -124,7 +125,7 @@ def cover_failure(ns, q, eps_value, a_value, window_failure=None):
         with np.errstate(over="ignore"):
             value = below + np.exp(np.minimum(log_second, 1.0))
         return np.minimum(1.0, value)
-    w = _window_table(eps_value / a_value, window_failure)
+    w = _window_table(float(eps_value / a_value), window_failure)
     m = np.arange(len(w))
     pmf = stats.binom.pmf(m[None, :], ns[:, None], q)
     beyond = _binomial_sf(len(w) - 1, ns, q)

@@ -4,9 +4,12 @@ failure_bound(n') <= delta, and n - 1 does not; the same for widths."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slt_theory import bounds
 from slt_theory.bounds import plan
+from slt_theory.errors import InvalidParameterError
 
 
 def _points(count, seed):
@@ -78,3 +81,44 @@ def test_every_larger_width_is_covered_network():
     pts = _points(10, seed=14)
     _check_widths([(e, d, p + l, 0.0) for e, d, p, l in pts], (3, 2))
     _check_widths(pts, (1, 1, 3))
+
+
+# --- the searches against brute force --------------------------------------------------------
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60), st.floats(0.01, 0.99))
+@settings(max_examples=100, deadline=None)
+def test_smallest_is_the_first_index_below_delta(steps, delta):
+    # a non-increasing function on 1..len, then constant: _smallest must find its first n <= delta
+    values = np.sort(np.asarray(steps))[::-1]
+
+    def fn(ns):
+        ns = np.asarray(ns)
+        return values[np.minimum(ns, len(values)) - 1]
+
+    below = np.flatnonzero(values <= delta)
+    if below.size == 0:
+        with pytest.raises(InvalidParameterError):
+            plan._smallest(fn, delta, "none")
+    else:
+        assert plan._smallest(fn, delta, "none") == below[0] + 1
+
+
+@given(st.lists(st.floats(0.0, 0.6), min_size=1, max_size=40),
+       st.lists(st.floats(0.0, 0.6), min_size=1, max_size=40), st.floats(0.05, 0.9))
+@settings(max_examples=150, deadline=None)
+def test_feasible_range_matches_a_scan(dec_steps, inc_steps, delta):
+    size = max(len(dec_steps), len(inc_steps))
+    dec = np.sort(np.resize(np.asarray(dec_steps), size))[::-1]
+    inc = np.sort(np.resize(np.asarray(inc_steps), size))
+    f = dec + inc
+    start, stop = plan._feasible_range(lambda x: dec[x], lambda x: inc[x], delta, 0, size - 1)
+    ok = np.flatnonzero(f <= delta)
+    if ok.size == 0:
+        assert start is None and stop is None
+        return
+    assert start == ok[0]
+    end = start
+    while end + 1 < size and f[end + 1] <= delta:
+        end += 1
+    assert stop == end

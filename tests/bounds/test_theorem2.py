@@ -173,3 +173,34 @@ def test_chernoff_tail_vanishes_only_without_locking():
     assert theorem2.chernoff_tail([5], 0.0, g)[0] == 0.0
     g = models.uniform_model(0.3, 0.1, 1.0)
     assert theorem2.chernoff_tail([5], 0.0, g)[0] > 0.0
+
+
+def test_the_window_bound_is_pluggable():
+    # the cover term takes any window failure bound of the signature (K, eps_over_a): Theorem 1's
+    # closed form through the generic path gives the same numbers, a sharper one smaller ones
+    # (the hook the numerical certificate of issue 10 plugs into)
+    from slt_theory.bounds import plan
+
+    closed = theorem2.closed_form_window_failure
+
+    def sharper(k, eps_over_a):
+        return np.minimum(1.0, 8 * 0.6 ** np.asarray(k, dtype=float) / eps_over_a**2)
+
+    for p, l in [(0.25, 0.25)]:
+        base = plan.smallest_samples(1e-3, 0.01, p, l)
+        assert plan.smallest_samples(1e-3, 0.01, p, l, window_failure=closed) == base
+        assert plan.smallest_samples(1e-3, 0.01, p, l, window_failure=sharper) < base
+    shape = plan.NetworkShape.of(0.05, 0.2, 0.0, 1, (2, 2))
+    assert plan.width_plan(shape, 0.05, closed).width == plan.width_plan(shape, 0.05).width
+    assert plan.width_plan(shape, 0.05, sharper).width < plan.width_plan(shape, 0.05).width
+
+
+@given(k=st.integers(-3, 400), n=st.integers(0, 400), q=st.floats(0.0, 1.0))
+@settings(max_examples=150, deadline=None)
+def test_fast_binomial_functions_match_scipy_stats(k, n, q):
+    from scipy import stats
+
+    from slt_theory.bounds.expressions import _binomial_cdf, _binomial_sf
+
+    assert _binomial_cdf(k, n, q) == pytest.approx(stats.binom.cdf(k, n, q), rel=1e-10, abs=1e-300)
+    assert _binomial_sf(k, n, q) == pytest.approx(stats.binom.sf(k, n, q), rel=1e-10, abs=1e-300)
