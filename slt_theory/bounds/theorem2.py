@@ -117,7 +117,7 @@ def cover_failure(ns, q, eps_value, a_value, window_failure=None):
         return np.ones_like(ns)
     q = min(q, 1.0)
     if window_failure is None:
-        values = dict(q=q, a=a_value, epsilon=eps_value, rho=_RHO)
+        values = {"q": q, "a": a_value, "epsilon": eps_value, "rho": _RHO}
         k0 = int(evaluate("COVER_THRESHOLD", **values))
         below = _binomial_cdf(k0 - 1, ns, q)
         log_second = (evaluate("COVER_TILT_LOG", n=ns, **values)

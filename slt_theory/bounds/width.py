@@ -17,14 +17,20 @@ from .expressions import (
     PRODUCT_SLOT_MGF,
     RHO_PROVED,
     R,
-    a,
     c,
     evaluate,
     phi,
     q,
     rho,
 )
-from .plan import N_MAX, NetworkShape, network_failure, samples_failure, smallest_samples, width_plan
+from .plan import (
+    N_MAX,
+    NetworkShape,
+    network_failure,
+    samples_failure,
+    smallest_samples,
+    width_plan,
+)
 
 _CONSTANTS = ("proved", "calibrated")
 _KINDS = ("samples", "width")

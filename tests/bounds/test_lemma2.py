@@ -37,7 +37,7 @@ def overlap(lo1, hi1, lo2, hi2):
 
 def integrate_piecewise_linear(f, lo, hi, breakpoints):
     points = sorted({lo, hi} | {b for b in breakpoints if lo < b < hi})
-    return sum((f(a) + f(b)) / 2 * (b - a) for a, b in zip(points, points[1:]))
+    return sum((f(a) + f(b)) / 2 * (b - a) for a, b in itertools.pairwise(points))
 
 
 def gain_by_z(d_set):
