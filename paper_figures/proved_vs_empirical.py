@@ -1,6 +1,7 @@
-"""Figure: proved required_samples, Monte Carlo n* and the counting lower bound against eps.
+"""Figure: proved required_samples (Theorem 3''), Monte Carlo n* and the counting lower bound
+against eps.
 
-Reads results/issue2/table.json (made by benchmarks/bounds_vs_montecarlo_table.py, see
+Reads results/bounds_table/table.json (made by benchmarks/bounds_vs_montecarlo_table.py, see
 docs/theory.md, Section 6) and writes paper_figures/proved_vs_empirical.{png,pdf}.
 Run: python paper_figures/proved_vs_empirical.py
 """
@@ -17,15 +18,16 @@ import numpy as np  # noqa: E402
 from slt_theory import bounds  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DATA = ROOT / "results" / "issue2" / "table.json"
+DATA = ROOT / "results" / "bounds_table" / "table.json"
 SETTINGS = [((0.0, 0.0), "no freezing"), ((0.5, 0.0), "pruning 50%"),
-            ((0.25, 0.25), "pruning 25% + locking 25%"), ((0.3, 0.3), "pruning 30% + locking 30%")]
+            ((0.25, 0.25), "pruning 25% + locking 25%"), ((0.0, 0.5), "locking 50%"),
+            ((0.35, 0.35), "pruning 35% + locking 35%")]
 
 
 def main():
-    rows = json.loads(DATA.read_text())
+    rows = json.loads(DATA.read_text())["rows"]
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), sharey=True)
-    eps_grid = np.logspace(-3.2, -0.8, 40)
+    eps_grid = np.logspace(-3.2, -0.9, 30)
     for ax, delta in zip(axes, (0.1, 0.01)):
         for color, ((p, l), label) in zip(plt.cm.viridis(np.linspace(0, 0.85, len(SETTINGS))), SETTINGS):
             proved = [bounds.required_samples(e, delta, prune_ratio=p, lock_ratio=l) for e in eps_grid]

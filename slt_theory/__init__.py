@@ -3,7 +3,7 @@ and exact subset-sum solvers that check them.
 
 >>> import slt_theory
 >>> slt_theory.required_samples(0.01, 0.01)
-120
+56
 >>> slt_theory.required_width(0.01, 0.5) >= slt_theory.width_bound(0.01, 0.5).lower_bound
 True
 >>> slt_theory.covers([0.5, -0.25, 0.125], 0.25, lo=-0.5, hi=0.75)
@@ -25,6 +25,7 @@ from ._version import __version__
 from .bounds import (
     WidthBound,
     counting_lower_bound_samples,
+    failure_bound,
     required_samples,
     required_width,
     width_bound,
@@ -71,7 +72,7 @@ __all__ = [
     "TargetNetwork", "TicketResult", "TicketSize", "WidthBound", "__version__",
     "calibrated_samples", "clopper_pearson", "construct_ticket", "counting_lower_bound_samples",
     "coverage_probability", "covers", "covers_every_target", "empirical_required_samples",
-    "find_subset", "lower_confidence_bound", "masked_source", "measure_error", "product_terms",
+    "failure_bound", "find_subset", "lower_confidence_bound", "masked_source", "measure_error", "product_terms",
     "required_samples", "required_width", "subset_sum_error", "success_probability", "sweep",
     "ticket_forward", "ticket_size", "upper_confidence_bound", "width_bound",
 ]

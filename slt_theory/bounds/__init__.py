@@ -2,8 +2,11 @@
 they give.
 
 - :mod:`.expressions`: every bound written once as a sympy expression (``evaluate`` lambdifies);
-- :mod:`.plan`: the smallest n that meets Theorem 2's conditions;
-- :mod:`.width`: the public calls (`required_samples`, `required_width`, `width_bound`);
+- :mod:`.theorem2`: Theorem 2'' as numbers (cover term, Chernoff tails) for a slot model;
+- :mod:`.models`: the slot models (samples, product terms, Theorem 5(C)'s re-assignment);
+- :mod:`.plan`: the failure bound at n or at a width, and the smallest n that meets delta;
+- :mod:`.width`: the public calls (`required_samples`, `required_width`, `width_bound`,
+  `failure_bound`);
 - :mod:`.calibration`: the Monte Carlo calibrated table; :mod:`.size`: ticket bits;
 - :mod:`.latex`: the LaTeX table; :mod:`.cli_width`, :mod:`.cli_size`: `slt width`, `slt size`.
 
@@ -14,10 +17,11 @@ here draws random numbers or runs a solver.
 from .expressions import *  # noqa: F401,F403  (the expressions are this room's vocabulary)
 from .expressions import __all__ as _expression_names
 from .latex import latex_table
-from .plan import frozen_samples_plan, window_samples
+from .plan import window_samples
 from .width import (
     WidthBound,
     counting_lower_bound_samples,
+    failure_bound,
     required_samples,
     required_width,
     resolve_freeze_split,
@@ -25,7 +29,7 @@ from .width import (
 )
 
 __all__ = [
-    "WidthBound", "counting_lower_bound_samples", "frozen_samples_plan", "latex_table",
+    "WidthBound", "counting_lower_bound_samples", "failure_bound", "latex_table",
     "required_samples", "required_width", "resolve_freeze_split", "width_bound", "window_samples",
 ]
 __all__ += _expression_names

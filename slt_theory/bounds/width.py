@@ -1,5 +1,6 @@
-"""The public bounds: `required_samples` (Theorems 1 and 3), `required_width` and `width_bound`
-(Theorems 4 and 5), the counting lower bound, and the freeze-split convention."""
+"""The public bounds: `required_samples` (Theorems 1 and 3''), `required_width` and `width_bound`
+(Theorems 4'' and 5), `failure_bound` (the proved failure probability they invert), the counting
+lower bound, and the freeze-split convention."""
 
 import math
 from dataclasses import dataclass, field
@@ -10,57 +11,32 @@ from .. import _validate
 from ..errors import InvalidParameterError
 from .calibration import calibrated_samples
 from .expressions import (
-    PRODUCT_FREE,
-    PRODUCT_LOCKED,
-    PRODUCT_UNIFORM_HALF_WIDTH,
-    PRODUCT_UNIFORM_WEIGHT,
-    PRODUCT_VARIANCE,
+    CHERNOFF_TAIL,
+    COVER_FAILURE,
+    PRODUCT_COVER_WEIGHT,
+    PRODUCT_SLOT_MGF,
     RHO_PROVED,
-    THEOREM2_FAILURE,
     R,
-    a,
-    alpha,
-    b,
+    c,
     evaluate,
-    lam,
+    phi,
+    q,
     rho,
-    sigma2,
 )
-from .plan import frozen_samples_plan
+from .plan import (
+    N_MAX,
+    NetworkShape,
+    network_failure,
+    samples_failure,
+    smallest_samples,
+    width_plan,
+)
 
-# ---------------------------------------------------------------------------------------------
-# Public API
-# ---------------------------------------------------------------------------------------------
 _CONSTANTS = ("proved", "calibrated")
-
-
-def _single_layer_plan(eps_value, delta_value, prune_ratio, lock_ratio, rho_value=None):
-    """Theorem 3: one weight as a sum of iid U[-1, 1] samples, frozen (docs/theory.md, sec. 2)."""
-    return frozen_samples_plan(
-        eps_value, delta_value,
-        uniform_prob=1.0 - prune_ratio - lock_ratio, half_width=1.0, radius=1.0,
-        lock_prob=lock_ratio, lock_bound=1.0, lock_variance=1.0 / 3.0, rho_value=rho_value,
-    )
-
-
-def _product_side_plan(eps_value, delta_value, prune_ratio, lock_ratio, shared=False, rho_value=None):
-    """Theorem 4: one side of the sign split of a weight through two frozen layers (sec. 3).
-
-    ``shared``: the hidden neurons also feed other outputs (Theorem 5), so a free first-layer
-    weight cannot be pruned for one output alone.
-    """
-    free_name, locked_name = ("PRODUCT_FREE_SHARED", "PRODUCT_LOCKED_SHARED") if shared else (
-        "PRODUCT_FREE", "PRODUCT_LOCKED")
-    free = float(evaluate(free_name, p_prune=prune_ratio, p_lock=lock_ratio))
-    locked = float(evaluate(locked_name, p_prune=prune_ratio, p_lock=lock_ratio)) if lock_ratio > 0 else 0.0
-    # half of the neurons have u on this side; of a free product, a log(2)/2 share is uniform
-    uniform = 0.5 * free * float(PRODUCT_UNIFORM_WEIGHT)
-    return frozen_samples_plan(
-        eps_value, delta_value,
-        uniform_prob=uniform, half_width=float(PRODUCT_UNIFORM_HALF_WIDTH), radius=1.0,
-        lock_prob=0.5 * locked, lock_bound=1.0, lock_variance=float(PRODUCT_VARIANCE),
-        rho_value=rho_value,
-    )
+_KINDS = ("samples", "width")
+#: Largest target depth accepted (the bounds are computed per distinct layer shape, so the time
+#: does not grow with depth; this keeps the per-layer lists of `WidthBound` printable).
+MAX_DEPTH = 10**6
 
 
 def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="proved"):
@@ -69,10 +45,10 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
 
     Each of the n iid U[-1, 1] samples is independently pruned (``prune_ratio``), locked
     (``lock_ratio``, always in the sum) or free. ``constant="proved"`` returns the smallest n
-    that satisfies the hypotheses of docs/theory.md, Theorem 3 (Theorem 1 when nothing is
-    frozen): for that n the proof bounds the failure probability by delta.
-    ``constant="calibrated"`` returns an upper confidence bound on the Monte Carlo n*
-    (slt_theory.bounds.calibration).
+    whose failure bound of docs/theory.md, Theorem 3'' (Theorem 1 when nothing is frozen) is at
+    most delta; the bound is non-increasing in n, so every larger n is covered as well
+    (`failure_bound` gives the bound at any n). ``constant="calibrated"`` returns an upper
+    confidence bound on the Monte Carlo n* (slt_theory.bounds.calibration).
 
     Parameters
     ----------
@@ -90,7 +66,7 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     Examples
     --------
     >>> required_samples(0.01, 0.01)
-    120
+    56
     >>> required_samples(0.01, 0.01, prune_ratio=0.5) > required_samples(0.01, 0.01)
     True
     """
@@ -100,7 +76,7 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     _validate.choice("constant", constant, _CONSTANTS)
     if constant == "calibrated":
         return int(calibrated_samples(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio).n)
-    return _single_layer_plan(eps, delta, prune_ratio, lock_ratio)["n"]
+    return smallest_samples(eps, delta, prune_ratio, lock_ratio)
 
 
 def counting_lower_bound_samples(eps):
@@ -145,19 +121,83 @@ def resolve_freeze_split(freeze_ratio=None, prune_ratio=None, lock_ratio=None):
 
 def _check_target(depth, widths):
     depth = _validate.integer("depth", depth, minimum=1)
+    if depth > MAX_DEPTH:
+        raise InvalidParameterError(
+            f"depth must be an integer in [1, {MAX_DEPTH}] (the documented range), got {depth!r}")
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
         raise InvalidParameterError(f"widths must be a sequence of depth + 1 integers, got {widths!r}")
-    widths = tuple(_validate.integer(f"widths[{i}]", w, minimum=1) for i, w in enumerate(widths))
     if len(widths) != depth + 1:
         raise InvalidParameterError(
             f"widths must hold depth + 1 = {depth + 1} layer widths d_0..d_l, got {len(widths)}"
         )
+    widths = tuple(_validate.integer(f"widths[{i}]", w, minimum=1) for i, w in enumerate(widths))
     return depth, widths
+
+
+def failure_bound(n, eps, *, freeze_ratio=None, prune_ratio=None, lock_ratio=None, depth=1,
+                  widths=(1, 1), kind="samples"):
+    """The proved upper bound on the failure probability at a given number of samples or hidden
+    width: the quantity that `required_samples` and `required_width` invert (they return the
+    smallest n at which it is <= delta).
+
+    Parameters
+    ----------
+    n : int in [1, 10^12]
+        ``kind="samples"``: the number of iid U[-1, 1] samples of docs/theory.md, Theorem 3''
+        (frozen ones included; ``depth`` and ``widths`` must keep their defaults).
+        ``kind="width"``: the hidden width of each inserted layer of the source of Theorem 5,
+        built as ``FrozenSource.from_width(widths, n)`` builds it (n_i = max(1, n // d_{i-1})
+        neurons per input block).
+    eps : float in (0, 1)
+        Accuracy (samples: every z in [-1, 1]; width: sup over the unit ball of the l2 output
+        error, every target of the shape at once).
+    freeze_ratio, prune_ratio, lock_ratio : float, optional
+        As in `required_width`; freeze_ratio alone is split half pruned, half locked.
+    depth, widths : the target's depth l and widths d_0..d_l (``kind="width"``).
+    kind : {"samples", "width"}
+
+    Returns
+    -------
+    float in [0, 1]
+        The bound of Theorem 3'' (samples) or Theorem 5 (width; under Theorem 5(C) it includes
+        the probability of a stuck neuron, which grows with the width).
+
+    Examples
+    --------
+    >>> n = required_samples(0.01, 0.05, prune_ratio=0.3, lock_ratio=0.3)
+    >>> failure_bound(n, 0.01, prune_ratio=0.3, lock_ratio=0.3) <= 0.05
+    True
+    >>> failure_bound(n - 1, 0.01, prune_ratio=0.3, lock_ratio=0.3) > 0.05
+    True
+    >>> failure_bound(512, 0.1, freeze_ratio=0.5, kind="width") < 0.01
+    True
+    """
+    _validate.choice("kind", kind, _KINDS)
+    n = _validate.integer("n", n, minimum=1)
+    if n > N_MAX:
+        raise InvalidParameterError(
+            f"n must be an integer in [1, {N_MAX:.0e}] (the bounds' computed range), got {n!r}")
+    eps = _validate.open_unit("eps", eps)
+    prune_ratio, lock_ratio = resolve_freeze_split(freeze_ratio, prune_ratio, lock_ratio)
+    depth, widths = _check_target(depth, widths)
+    if kind == "samples":
+        if depth != 1 or widths != (1, 1):
+            raise InvalidParameterError(
+                f"kind='samples' is the one-layer subset sum of Theorem 3''; depth={depth!r} and "
+                f"widths={list(widths)!r} need kind='width'")
+        return float(samples_failure([n], eps, prune_ratio, lock_ratio)[0])
+    shape = NetworkShape.of(eps, prune_ratio, lock_ratio, depth, widths)
+    return float(network_failure([n], shape)[0])
 
 
 @dataclass(frozen=True)
 class WidthBound:
-    """What `width_bound` returns: the width and everything behind it."""
+    """What `width_bound` returns: the width and everything behind it.
+
+    ``max_width`` is None when every width >= ``width`` is covered (Theorem 5 (A), (B)); under
+    Theorem 5(C) the bound holds for every width in [width, max_width] and fails beyond, where
+    stuck neurons become likely. ``failure`` is the proved failure bound at ``width``.
+    """
 
     width: int
     layer_widths: tuple
@@ -171,17 +211,27 @@ class WidthBound:
     calibrated: object = None
     calibrated_note: str = ""
     parameters: dict = field(default_factory=dict)
+    max_width: object = None
+    failure: float = float("nan")
 
     def summary(self):
         """A few lines of text for the command line."""
         p = self.parameters
+        per_layer = list(self.layer_widths)
+        if len(per_layer) > 8:
+            per_layer = f"[{', '.join(map(str, per_layer[:4]))}, ... ({len(per_layer)} layers)]"
+        covered = ("every larger width is covered too" if self.max_width is None else
+                   f"covered for every width in [{self.width}, {self.max_width}] only")
         lines = [
             f"required width: {self.width}   (hidden width of each inserted layer; "
-            f"per layer {list(self.layer_widths)})",
+            f"per layer {per_layer}; {covered})",
             f"  eps={p['eps']:g} delta={p['delta']:g} prune_ratio={p['prune_ratio']:g} "
-            f"lock_ratio={p['lock_ratio']:g} depth={p['depth']} widths={list(p['widths'])}",
+            f"lock_ratio={p['lock_ratio']:g} depth={p['depth']} "
+            f"widths={list(p['widths']) if len(p['widths']) <= 9 else '[...]'}",
             f"  statement: {self.statement}",
-            "  formula (the failure bound that must be <= delta_entry; h = d_{i-1} n):",
+            f"  proved failure probability at this width: {self.failure:.3g}",
+            "  formula (one (output, input, side) instance; the instances' bounds are summed and "
+            "must total <= delta; minimum over s > 0 and over the cover window a):",
             f"    {sp.sstr(self.expression)}",
             "  assumptions:",
         ]
@@ -192,10 +242,18 @@ class WidthBound:
         lines.append(f"  calibrated (Monte Carlo) value: {cal}   {self.calibrated_note}")
         if self.lower_bound:
             lines.append(
-                f"  the proved width is {self.width / self.lower_bound:.1f}x the counting lower bound: "
-                "the proved constant is loose (docs/theory.md, sec. 6)"
+                f"  the proved width is {self.width / self.lower_bound:.1f}x the counting lower bound "
+                "(docs/theory.md, sec. 6 measures how loose the constants are)"
             )
         return "\n".join(lines)
+
+
+def _display_expression():
+    """Theorem 2'' for one product instance, as the formula `slt width` prints."""
+    m_s = sp.Symbol("M_s", positive=True)
+    cover = COVER_FAILURE.subs({q: phi * PRODUCT_COVER_WEIGHT, rho: RHO_PROVED})
+    tail = CHERNOFF_TAIL.subs({m_s: PRODUCT_SLOT_MGF.subs(c, PRODUCT_COVER_WEIGHT), R: 1})
+    return sp.Le(cover + 2 * tail, sp.Symbol("delta_instances"), evaluate=False)
 
 
 def width_bound(
@@ -211,35 +269,35 @@ def width_bound(
     >>> wb = width_bound(0.01, 0.5)
     >>> wb.width == required_width(0.01, 0.5)
     True
-    >>> wb.statement
-    'docs/theory.md, Theorem 5 (network width), via Theorem 4 (one weight through two frozen layers)'
+    >>> wb.statement.startswith("docs/theory.md, Theorem 5 (B)")
+    True
+    >>> wb.max_width is None and wb.failure <= 0.01
+    True
     """
     eps = _validate.open_unit("eps", eps)
     delta = eps if delta is None else _validate.open_unit("delta", delta)
     prune_ratio, lock_ratio = resolve_freeze_split(freeze_ratio, prune_ratio, lock_ratio)
     depth, widths = _check_target(depth, widths)
     _validate.choice("constant", constant, _CONSTANTS)
-    if lock_ratio > 0 and any(w > 1 for w in widths[:-1]):
-        bad = next(i for i, w in enumerate(widths[:-1]) if w > 1)
+    if constant == "calibrated":
         raise InvalidParameterError(
-            f"lock_ratio={lock_ratio!r} > 0 is proved only for targets whose layers each have one "
-            f"input (widths[0..l-1] == 1), got widths[{bad}]={widths[bad]}: a hidden neuron with two "
-            "locked incoming weights and a locked outgoing weight adds a term no mask removes "
-            "(docs/theory.md, Proposition 3); use lock_ratio=0 for this target"
+            "constant='calibrated' is available for required_samples (one-layer subset sums); "
+            "widths have no calibrated table yet: use constant='proved'"
         )
 
-    # Theorem 5: union bound over sides x layers x entries; inputs of layers >= 2 are post-ReLU
-    sides = [2] + [1] * (depth - 1)
-    instances = sum(s * widths[i] * widths[i + 1] for i, s in enumerate(sides))
-    delta_instance = delta / instances
-    samples, layer_widths = [], []
-    for i in range(depth):
-        entry_eps = float(evaluate("ENTRY_ERROR", epsilon=eps, l=depth, **{"d_{i-1}": widths[i], "d_i": widths[i + 1]}))
-        plan = _product_side_plan(
-            entry_eps, delta_instance, prune_ratio, lock_ratio, shared=widths[i + 1] > 1
-        )
-        samples.append(plan["n"])
-        layer_widths.append(widths[i] * plan["n"])
+    shape = NetworkShape.of(eps, prune_ratio, lock_ratio, depth, widths)
+    plan = width_plan(shape, delta)
+    layer_widths = tuple(d * n_i for d, n_i in zip(widths[:-1], plan.block_sizes))
+    case = ("C" if shape.reassigns else "B" if lock_ratio > 0 else "A")
+    statement = {
+        "A": "docs/theory.md, Theorem 5 (A) (pruning only), via Theorem 4'' (one weight through "
+             "two frozen layers) and Theorem 2''; every width >= this one is covered",
+        "B": "docs/theory.md, Theorem 5 (B) (locking, one input per layer), via Theorem 4'' and "
+             "Theorem 2''; every width >= this one is covered",
+        "C": "docs/theory.md, Theorem 5(C) (locking with several inputs per layer: neurons with "
+             "one locked incoming weight re-assigned, stuck neurons paid for); covers widths "
+             f"{plan.width}..{plan.max_width} only, since stuck neurons become likely beyond",
+    }[case]
 
     lower, lower_statement = None, "no counting bound is derived for depth > 1 (sec. 5)"
     if depth == 1:
@@ -249,11 +307,6 @@ def width_bound(
         lower_statement = "Proposition 2, any source of this shape, frozen or not"
 
     calibrated, note = None, ""
-    if constant == "calibrated":
-        raise InvalidParameterError(
-            "constant='calibrated' is available for required_samples (one-layer subset sums); "
-            "widths have no calibrated table yet: use constant='proved'"
-        )
     try:
         if depth == 1 and widths == (1, 1):
             cal = calibrated_samples(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio)
@@ -263,34 +316,27 @@ def width_bound(
     except InvalidParameterError as err:
         note = f"({err})"
 
-    # Theorem 4's failure bound for one side of one entry, with the product law plugged in
-    free_side = sp.Rational(1, 2) * PRODUCT_FREE * PRODUCT_UNIFORM_WEIGHT
-    expression = sp.Le(
-        THEOREM2_FAILURE.subs({
-            alpha: free_side, a: PRODUCT_UNIFORM_HALF_WIDTH, R: 1, lam: PRODUCT_LOCKED / 2,
-            b: 1, sigma2: PRODUCT_VARIANCE, rho: RHO_PROVED,
-        }),
-        sp.Symbol("delta_entry"),
-    )
+    expression = _display_expression()
     assumptions = (
         "target: ReLU network of depth l without biases, every layer of spectral norm <= 1, "
         "inputs in the l2 unit ball; error measured as sup of the l2 output error",
         "source: depth 2l, iid U[-1, 1] weights, each weight independently pruned "
         f"(prune_ratio={prune_ratio:g}), locked (lock_ratio={lock_ratio:g}) or free",
         "uniform statement: one draw of the source approximates every target at once",
-        "h = d_{i-1} n_side, n_side = smallest n whose Theorem 2 failure bound (the formula) is "
-        "<= delta_entry = delta / (entries x sides), at per-entry error "
-        "((1 + eps)^(1/l) - 1) / sqrt(d_{i-1} d_i)",
-        "locking is covered only when every layer has a single input (Proposition 3)",
+        "h = width, n_i = h // d_{i-1} neurons per input block; the bound (the formula, with "
+        "M ~ Bin(n_i, phi a log(1/a)) free terms in the cover block) is summed over the "
+        "(output, input, side) instances, at per-entry error ((1 + eps)^(1/l) - 1) / "
+        "sqrt(d_{i-1} d_i)",
+        "locking with several inputs per layer: Theorem 5(C) (re-assignment), which pays for "
+        "stuck neurons and so holds on a finite range of widths only",
     )
     return WidthBound(
-        width=max(layer_widths),
-        layer_widths=tuple(layer_widths),
-        samples_per_block=tuple(samples),
+        width=plan.width,
+        layer_widths=layer_widths,
+        samples_per_block=plan.block_sizes,
         expression=expression,
         latex=sp.latex(expression),
-        statement="docs/theory.md, Theorem 5 (network width), via Theorem 4 (one weight through "
-        "two frozen layers)",
+        statement=statement,
         assumptions=assumptions,
         lower_bound=lower,
         lower_bound_statement=lower_statement,
@@ -300,6 +346,8 @@ def width_bound(
             "eps": eps, "delta": delta, "prune_ratio": prune_ratio, "lock_ratio": lock_ratio,
             "depth": depth, "widths": widths, "constant": constant,
         },
+        max_width=plan.max_width,
+        failure=plan.failure,
     )
 
 
@@ -309,7 +357,7 @@ def required_width(
 ):
     """Hidden width of each inserted layer that a frozen random source of depth 2 * depth needs
     to contain, with probability >= 1 - delta, an eps-approximation of every target of the
-    given shape (docs/theory.md, Theorem 5; Theorem 4 for the default single weight).
+    given shape (docs/theory.md, Theorem 5; Theorem 4'' for the default single weight).
 
     Parameters
     ----------
@@ -321,9 +369,10 @@ def required_width(
     delta : float in (0, 1), optional
         Failure probability; defaults to eps.
     prune_ratio, lock_ratio : float, optional
-        The split, instead of (or consistent with) freeze_ratio. Locking is proved only for
-        targets whose layers each have one input; other targets raise InvalidParameterError.
-    depth : int >= 1
+        The split, instead of (or consistent with) freeze_ratio. Locking with several inputs per
+        layer is Theorem 5(C), which covers a finite range of widths (`width_bound` gives it);
+        where no width meets it, InvalidParameterError names Theorem 6 (the locked-kink lower bound).
+    depth : int in [1, 10^6]
         Depth l of the target. Defaults to 1.
     widths : sequence of depth + 1 ints >= 1
         Layer widths d_0..d_l of the target. Defaults to (1, 1): one weight.
@@ -333,14 +382,15 @@ def required_width(
     Returns
     -------
     int
-        The largest hidden width over the target's layers (`width_bound` gives each layer).
+        The smallest hidden width h whose proved failure bound (`failure_bound(h, ...,
+        kind="width")`) is <= delta; under Theorem 5 (A) and (B) every larger width is covered.
 
     Examples
     --------
     >>> required_width(0.01, 0.5)
-    5699
+    694
     >>> required_width(0.01, 0.5, prune_ratio=0.5)  # pruning only
-    5520
+    1395
     """
     return width_bound(
         eps, freeze_ratio, delta=delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio,

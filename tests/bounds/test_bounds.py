@@ -25,46 +25,26 @@ def test_window_samples_inverts_window_failure():
         assert math.isclose(value, d, rel_tol=1e-9)
 
 
-@given(delta_share=st.floats(1e-6, 0.5), n=st.integers(1, 10**6), lam=st.floats(1e-3, 0.9),
-       b=st.floats(0.1, 2.0), var=st.floats(1e-3, 1.0))
-@settings(max_examples=60, deadline=None)
-def test_lock_offset_inverts_bernstein(delta_share, n, lam, b, var):
-    # Lemma 4: the offset T solves 2 exp(-(T^2/2)/(n lam var + b T/3)) = delta_lock
-    lam_log = math.log(2 / delta_share)
-    kw = {"Lambda": lam_log, "n": n, "lambda": lam, "b": b, "sigma^2": var}
-    t = float(bounds.evaluate("LOCK_OFFSET", **kw))
-    fail = float(bounds.evaluate("LOCK_FAILURE", T=t, **kw))
-    assert math.isclose(fail, delta_share, rel_tol=1e-7)
-
-
-@given(delta_share=st.floats(1e-6, 0.5), gap=st.floats(1e-3, 50.0), half=st.floats(0.1, 2.0))
-@settings(max_examples=60, deadline=None)
-def test_extension_samples_invert_hoeffding(delta_share, gap, half):
-    # Lemma 3': at the (real) K of EXTENSION_SAMPLES, both tails together equal delta_ext
-    lam_log = math.log(2 / delta_share)
-    k = float(bounds.evaluate("EXTENSION_SAMPLES", Lambda=lam_log, D=gap, a=half))
-    assert k * half / 4 >= gap  # Hoeffding is applied on the right side of the mean
-    fail = float(bounds.evaluate("EXTENSION_FAILURE", K=k, a=half, D=gap))
-    assert math.isclose(fail, delta_share, rel_tol=1e-7)
-
-
-def test_lemma2_contraction_factor_is_seven_eighths():
-    # the two one-step factors of Lemma 2 meet at u = 1, where both are 7/8, and their minimum
-    # never exceeds 7/8 on (0, 2)
+def test_lemma2_contraction_factor_is_three_quarters():
+    # sharper Lemma 2: E|D' \ D| >= c u / 4. Growth: c' = c (1 + Y), E Y >= u/4, 1/(1+Y) <= 1 - Y/2
+    # gives E Phi' <= (2/c)(1 - u/8) - 1; decay: E u' <= u (1/2 + u/4) gives Phi (1/2 + u/4)
     u = sp.symbols("u", positive=True)
-    growth = sp.Rational(5, 8) + 1 / (4 * u)
-    decay = sp.Rational(1, 2) + 3 * u / 8
-    assert sp.solve(sp.Eq(growth, decay), u) == [1]
-    assert growth.subs(u, 1) == bounds.RHO_PROVED == decay.subs(u, 1)
+    c_ = 2 - u
+    phi_ = u / c_
+    growth = sp.simplify(((2 / c_) * (1 - u / 8) - 1) / phi_)
+    decay = sp.Rational(1, 2) + u / 4
+    assert growth == bounds.RHO_PROVED == sp.Rational(3, 4)
+    assert decay.subs(u, 1) == bounds.RHO_PROVED
     grid = np.linspace(1e-3, 2 - 1e-3, 4001)
-    worst = np.minimum(5 / 8 + 1 / (4 * grid), 1 / 2 + 3 * grid / 8).max()
-    assert worst <= 7 / 8 + 1e-12
+    assert np.minimum(3 / 4, 1 / 2 + grid / 4).max() <= 3 / 4 + 1e-12
 
 
 def test_corollary1_constants():
     rho = bounds.RHO_PROVED
-    assert sp.simplify(bounds.C_SYMBOLIC.subs(bounds.rho, rho) - 3 / sp.log(sp.Rational(8, 7))) == 0
-    assert math.isclose(float(bounds.C_SYMBOLIC.subs(bounds.rho, rho)), 22.4666, rel_tol=1e-4)
+    assert sp.simplify(bounds.C_SYMBOLIC.subs(bounds.rho, rho) - 3 / sp.log(sp.Rational(4, 3))) == 0
+    assert math.isclose(float(bounds.C_SYMBOLIC.subs(bounds.rho, rho)), 10.4281, rel_tol=1e-4)
+    assert math.isclose(float(bounds.C_EPS_SYMBOLIC.subs(bounds.rho, rho)), 6.9521, rel_tol=1e-4)
+    assert math.isclose(float(bounds.C0_SYMBOLIC.subs(bounds.rho, rho)), 7.2283, rel_tol=1e-4)
     # n >= C log(1/min) + C0 implies the window condition of Theorem 1
     for e, d in [(0.01, 0.01), (0.001, 0.1), (0.1, 1e-4)]:
         m = min(e, d)
@@ -72,12 +52,25 @@ def test_corollary1_constants():
         assert n_cor >= bounds.window_samples(e, d) - 1
 
 
+def test_counting_width_is_written_without_powers_of_two():
+    # the overflow-safe form of log2(1 + (2^a - 1)(2^b - 1)) is the same function
+    d0, d1 = bounds.d_in, bounds.d_out
+    safe = bounds.COUNTING_WIDTH_DEPTH1.args
+    plain = sp.log(1 + (2**d0 - 1) * (2**d1 - 1), 2)
+    for a_, b_ in [(1, 1), (2, 3), (7, 1), (10, 12)]:
+        expr = bounds.COUNTING_WIDTH_DEPTH1.subs({d0: a_, d1: b_, bounds.eps: sp.Rational(1, 100)})
+        numer = sp.Max(sp.log(100, 2), a_ * b_ * sp.log(100 / sp.sqrt(a_ * b_), 2))
+        assert math.isclose(float(expr), float(numer / plain.subs({d0: a_, d1: b_})), rel_tol=1e-12)
+    assert safe  # the expression has arguments (a Mul of Max and the state count)
+
+
 def test_product_law_component_and_variance():
-    # Lemma 6: density log(1/|t|)/2 integrates to 1 and is >= log(2)/2 on [-1/2, 1/2]
+    # Lemma 6: density log(1/|t|)/2 integrates to 1 and is >= log(1/a)/2 on [-a, a]
     t = sp.symbols("t", positive=True)
     density = sp.log(1 / t) / 2
     assert sp.integrate(2 * density, (t, 0, 1)) == 1
-    assert sp.simplify(density.subs(t, sp.Rational(1, 2)) - bounds.PRODUCT_UNIFORM_WEIGHT) == 0
+    assert sp.simplify(2 * bounds.a * density.subs(t, bounds.a) - bounds.PRODUCT_COVER_WEIGHT) == 0
+    assert sp.simplify(bounds.PRODUCT_UNIFORM_WEIGHT - sp.log(2) / 2) == 0
     assert sp.integrate(2 * t**2 * density, (t, 0, 1)) == bounds.PRODUCT_VARIANCE
 
 
@@ -133,18 +126,11 @@ def test_entry_error_is_eps_for_one_layer_and_composes():
 @given(e=unit, d=unit)
 @settings(max_examples=40, deadline=None)
 def test_no_freezing_recovers_the_unfrozen_bound(e, d):
-    expected = math.ceil(math.log(8 / (e**2 * d)) / math.log(8 / 7) - 1e-12)
+    # Theorem 3'' with a = 1 and nothing frozen is Theorem 1 / Corollary 1 exactly (the other
+    # windows of the grid never do better without freezing: they lose samples to the extension)
+    expected = math.ceil(math.log(8 / (e**2 * d)) / math.log(4 / 3) - 1e-12)
     assert bounds.required_samples(e, d) == expected
     assert bounds.required_samples(e, d, prune_ratio=0.0, lock_ratio=0.0) == expected
-
-
-def test_pruning_only_has_no_offset_terms():
-    plan = bounds.width._single_layer_plan(0.01, 0.01, 0.5, 0.0)
-    assert plan["K2"] == 0 and plan["T"] == 0.0
-    assert plan["events"] == ("coverage", "free count")
-    locked = bounds.width._single_layer_plan(0.01, 0.01, 0.25, 0.25)
-    assert locked["K2"] > 0 and locked["T"] > 0
-    assert locked["events"] == ("coverage", "free count", "locked offset", "extension")
 
 
 def test_samples_at_least_counting_bound():
@@ -261,9 +247,23 @@ def test_required_width_rejects_bad_input(kwargs, name):
     assert name in str(info.value)
 
 
-def test_locking_with_several_inputs_names_the_hypothesis():
-    with pytest.raises(InvalidParameterError, match="Proposition 3"):
+def test_locking_outside_every_theorem_names_the_lower_bound():
+    with pytest.raises(InvalidParameterError, match="the locked-kink lower bound, docs/theory.md Section 5"):
         bounds.required_width(0.01, 0.5, widths=(3, 1))
     # pruning only covers the same target, and locking covers single-input layers
     assert bounds.required_width(0.01, prune_ratio=0.5, widths=(3, 1)) > 0
     assert bounds.required_width(0.01, 0.5, depth=2, widths=(1, 1, 5)) > 0
+
+
+def test_theorem_5c_covers_small_locks_on_a_finite_range():
+    wb = bounds.width_bound(0.1, delta=0.1, lock_ratio=0.01, widths=(2, 2))
+    assert "Theorem 5(C)" in wb.statement and "only" in wb.statement
+    assert wb.width < wb.max_width < 10**6
+    assert bounds.failure_bound(wb.width, 0.1, lock_ratio=0.01, widths=(2, 2), kind="width") <= 0.1
+    assert bounds.failure_bound(wb.max_width, 0.1, lock_ratio=0.01, widths=(2, 2), kind="width") <= 0.1
+    assert bounds.failure_bound(wb.max_width + 1, 0.1, lock_ratio=0.01, widths=(2, 2),
+                                kind="width") > 0.1
+    assert bounds.failure_bound(wb.width - 1, 0.1, lock_ratio=0.01, widths=(2, 2), kind="width") > 0.1
+    # the pruning-only and single-input statements cover every larger width
+    assert bounds.width_bound(0.1, prune_ratio=0.3, widths=(2, 2)).max_width is None
+    assert bounds.width_bound(0.1, lock_ratio=0.3).max_width is None

@@ -1,0 +1,180 @@
+"""Theorem 2'' of docs/theory.md as numbers: the failure bound of a frozen subset sum whose free
+values hold a cover block (Theorem 1) and whose other free values, minus the locked offset, must
+reach past the target (one Cramer-Chernoff bound per side).
+
+A *slot model* describes n independent slots (samples, or hidden neurons on one side of the sign
+split) by groups: a group contributes ``per_unit * n`` slots, each in the cover block with
+probability ``cover_prob`` (its value then uniform on [-a, a]), and each with the moment
+generating function E exp(-s H) of its extension contribution H on the grid :data:`S_GRID`
+(``log_mgf``). The bound is
+
+    cover(n) + 2 * min(1, min_{s in S_GRID} exp(s (R - a) + n sum_g per_unit_g (log M_g(s) + margin)))
+
+with cover(n) = E[min(1, w(M))], M ~ Bin(n per_unit, cover_prob), w the window failure of
+Theorem 1 (:func:`closed_form_window_failure`, or any function of the same signature, e.g. a
+numerical certificate). Both terms are non-increasing in n (docs/theory.md, Proposition 5), so the
+smallest n whose bound is <= delta covers every larger n.
+
+Every bound is evaluated in double precision: ``LOG_MGF_MARGIN`` is added to every log M(s) to
+absorb its rounding (``tests/bounds/test_theorem2.py`` holds the double-precision values
+against a 50-digit evaluation of the same expressions).
+"""
+
+import dataclasses
+import functools
+import math
+
+import numpy as np
+from scipy import stats
+
+from .expressions import RHO_PROVED, _binomial_cdf, _binomial_sf, evaluate
+
+__all__ = [
+    "LOG_MGF_MARGIN", "S_GRID", "SlotGroup", "chernoff_tail", "closed_form_window_failure",
+    "cover_failure", "cover_failure_reference", "frozen_failure", "log_mgf_on_grid",
+]
+
+#: The Chernoff parameters s tried (log-spaced, ratio 1.03 between neighbours): any s gives a
+#: valid bound, so the minimum over a fixed grid is one; the grid loses < 0.1% of the exponent.
+S_GRID = np.geomspace(1e-6, 256.0, 650)
+#: Absolute slack added to every double-precision log E exp(-s H) (its rounding error is below
+#: 5e-15 wherever log E exp(-s H) <= 1, the only values that can make a bound below 1; checked
+#: against 50-digit arithmetic).
+LOG_MGF_MARGIN = 1e-14
+_RHO = float(RHO_PROVED)
+
+
+def closed_form_window_failure(K, eps_over_a):
+    """Theorem 1: K iid U[-a, a] samples fail to eps-cover [-a, a] with probability at most
+    min(1, 8 rho^K / (eps/a)^2), rho = 3/4 (vectorised over K).
+
+    Examples
+    --------
+    >>> closed_form_window_failure(np.array([0, 60]), 0.01).round(4)
+    array([1.    , 0.0026])
+    """
+    log_w = evaluate("LOG_WINDOW_FAILURE", K=np.asarray(K, dtype=float), a=1.0,
+                     epsilon=eps_over_a, rho=_RHO)
+    return np.minimum(1.0, np.exp(np.minimum(log_w, 0.0)))
+
+
+@dataclasses.dataclass(frozen=True)
+class SlotGroup:
+    """One kind of slot in a slot model (see the module docstring).
+
+    ``nonnegative``: H >= 0 almost surely (no locked values in the group), so that a target
+    already inside the cover window needs no extension at all.
+    """
+
+    per_unit: int
+    cover_prob: float
+    log_mgf: np.ndarray = dataclasses.field(repr=False)
+    nonnegative: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _window_table(eps_over_a, window_failure):
+    """min(1, w(K)) made non-increasing (the true failure probability is: more samples only
+    enlarge the covered set, so a running minimum of valid bounds is valid), on K = 0..K_cut
+    with w(K_cut) <= 1e-300 or K_cut = 2^16."""
+    size = 256
+    while True:
+        ks = np.arange(size)
+        w = np.minimum.accumulate(np.minimum(1.0, np.asarray(window_failure(ks, eps_over_a),
+                                                            dtype=float)))
+        if w[-1] <= 1e-300 or size >= 2**16:
+            return w
+        size *= 4
+
+
+def _log_upper_tail(k, ns, q_value):
+    """An upper bound on log P(Bin(n, q) >= k) that does not underflow: the log of the exact tail
+    where that is above 1e-250, else log pmf(k) - log(1 - r) with r = (n - k) q / ((k + 1)(1 - q))
+    >= pmf(m + 1) / pmf(m) for every m >= k (a geometric series), plus 1e-9 for the rounding of
+    log pmf. (Where r >= 1/2 the tail is far from underflow.)"""
+    with np.errstate(divide="ignore"):
+        direct = np.log(_binomial_sf(k - 1, ns, q_value))
+    tiny = direct < math.log(1e-250)
+    if tiny.any() and q_value < 1.0:
+        nt = ns[tiny]
+        ratio = (nt - k) * q_value / ((k + 1) * (1.0 - q_value))
+        geometric = stats.binom.logpmf(k, nt, q_value) - np.log1p(-np.minimum(ratio, 0.5)) + 1e-9
+        direct = direct.copy()
+        direct[tiny] = np.where(ratio < 0.5, geometric, direct[tiny])
+    return direct
+
+
+def cover_failure(ns, q, eps_value, a_value, window_failure=None):
+    """E[min(1, w(M))] for M ~ Bin(n, q): the cover term of Theorem 2'' (vectorised over n).
+
+    With ``window_failure=None`` this is Lemma 8's closed form of Theorem 1's bound
+    (``COVER_FAILURE``, its second term evaluated in logarithms); otherwise
+    ``window_failure(K, eps_over_a)`` (vectorised over K) is summed against the binomial law, with
+    the mass beyond the table charged at its last value.
+    """
+    ns = np.atleast_1d(np.asarray(ns, dtype=float))
+    if q <= 0.0:
+        return np.ones_like(ns)
+    q = min(q, 1.0)
+    if window_failure is None:
+        values = {"q": q, "a": a_value, "epsilon": eps_value, "rho": _RHO}
+        k0 = int(evaluate("COVER_THRESHOLD", **values))
+        below = _binomial_cdf(k0 - 1, ns, q)
+        log_second = (evaluate("COVER_TILT_LOG", n=ns, **values)
+                      + _log_upper_tail(k0, ns, float(evaluate("COVER_TILTED_Q", **values))))
+        with np.errstate(over="ignore"):
+            value = below + np.exp(np.minimum(log_second, 1.0))
+        return np.minimum(1.0, value)
+    w = _window_table(float(eps_value / a_value), window_failure)
+    m = np.arange(len(w))
+    pmf = stats.binom.pmf(m[None, :], ns[:, None], q)
+    beyond = _binomial_sf(len(w) - 1, ns, q)
+    return np.minimum(1.0, pmf @ w + beyond * w[-1])
+
+
+def cover_failure_reference(n_value, q, eps_value, a_value, window_failure=None):
+    """The plain twin of :func:`cover_failure`: sum over m = 0..n of C(n, m) q^m (1 - q)^(n - m)
+    min(1, w(m)) in exact binomial coefficients, for small n."""
+    w_fn = closed_form_window_failure if window_failure is None else window_failure
+    eps_over_a = eps_value / a_value
+    total = 0.0
+    for m in range(int(n_value) + 1):
+        weight = math.comb(int(n_value), m) * q**m * (1.0 - q) ** (int(n_value) - m)
+        total += weight * min(1.0, float(np.asarray(w_fn(np.array([m]), eps_over_a))[0]))
+    return min(1.0, total)
+
+
+def chernoff_tail(ns, t_value, groups):
+    """min(1, min_s exp(s t + n sum_g per_unit_g (log M_g(s) + margin))): a bound on
+    P(sum of the extension contributions H < t) for n units (Theorem 2'', Cramer-Chernoff).
+    Exactly 0 when t <= 0 and every H >= 0."""
+    ns = np.atleast_1d(np.asarray(ns, dtype=float))
+    if t_value <= 0.0 and all(g.nonnegative for g in groups):
+        return np.zeros_like(ns)
+    per_unit = sum(g.per_unit * (g.log_mgf + LOG_MGF_MARGIN) for g in groups)
+    exponent = (S_GRID * t_value)[None, :] + ns[:, None] * per_unit[None, :]
+    return np.exp(np.minimum(exponent.min(axis=1), 0.0))
+
+
+def frozen_failure(ns, groups, eps_value, a_value, radius=1.0, window_failure=None):
+    """Theorem 2'': cover(n) + 2 tail(n) for the slot model ``groups`` with cover window
+    [-a, a] and target [-radius, radius] (vectorised over n)."""
+    covering = [g for g in groups if g.cover_prob > 0.0]
+    if len(covering) != 1 or covering[0].per_unit != 1:
+        raise ValueError("a slot model has exactly one covering group with one slot per unit")
+    cover = cover_failure(ns, covering[0].cover_prob, eps_value, a_value, window_failure)
+    tail = chernoff_tail(ns, radius - a_value, groups)
+    total = cover + 2.0 * tail
+    # a NaN would pass every "<= delta" test as False but could hide an error: charge it fully
+    return np.where(np.isnan(total), 1.0, np.minimum(1.0, total))
+
+
+@functools.lru_cache(maxsize=4096)
+def log_mgf_on_grid(expr_name, **values):
+    """log of a slot MGF expression of :mod:`.expressions` on :data:`S_GRID` (cached)."""
+    with np.errstate(over="ignore"):
+        mgf = np.asarray(evaluate(expr_name, s=S_GRID, **values), dtype=float)
+    out = np.full_like(S_GRID, np.inf)
+    ok = np.isfinite(mgf) & (mgf > 0)
+    out[ok] = np.log(mgf[ok])
+    return out
