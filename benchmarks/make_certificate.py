@@ -1,4 +1,4 @@
-"""Make and measure the certified window bound (docs/certificate.md).
+"""Make and measure the certified window bound (docs/theory.md, Section 1.3).
 
     python benchmarks/make_certificate.py table         # the shipped table (about 8 CPU minutes)
     python benchmarks/make_certificate.py convergence   # grid refinement at a few eps (1 CPU minute)
@@ -92,7 +92,7 @@ def make_table(args):
               "u = nextafter(2 - eps_j, +inf); cell 0 = [0, eps_j/2)"),
         statement=("values[p, K] >= P(K iid U[-a, a] samples do not eps-cover [-a, a]) for every "
                    "eps/a >= eps[p]; values[p, K_max + j] <= rho[p]^j values[p, K_max]"),
-        theorem="docs/certificate.md, Theorem C1, Proposition C5, Corollary C6",
+        theorem="docs/theory.md, Section 1.3, Theorem C1, Proposition C5, Corollary C6",
         one_step_facts="u' <= u, u' >= 2u - 2, E[u' | past] <= u/2 + u^2/4 (sharp Lemma 2)")
     write_json_atomic(os.path.join(args.out_dir, "certificate.json"), meta)
     print(f"{meta['entries']} entries, {meta['cpu_seconds']} CPU s", file=sys.stderr)

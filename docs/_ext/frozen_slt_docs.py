@@ -24,7 +24,6 @@ PAGE_ORDER = (
     "getting-started",
     "theory",
     "calibration",
-    "certificate",
     "benchmarks",
     "ticket-format",
     "notebooks",

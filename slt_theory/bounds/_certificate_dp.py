@@ -1,4 +1,4 @@
-"""The certificate's grid and dynamic programme (docs/certificate.md, Sections C.2-C.4): the
+"""The certificate's grid and dynamic programme (docs/theory.md, Sections 1.3.2-1.3.4): the
 driver around the numba kernel of :mod:`._certificate_kernel`, and the builder of the shipped
 table.
 
@@ -22,7 +22,7 @@ __all__ = ["Grid", "certificate_rows", "certificate_table", "make_grid", "start_
 
 @dataclasses.dataclass(frozen=True)
 class Grid:
-    """The u-grid of one certificate (docs/certificate.md, Definition C1).
+    """The u-grid of one certificate (docs/theory.md, Section 1.3, Definition C1).
 
     Cells: cell 0 = [0, eps/2), cell i = [t[i-1], t[i]) for 1 <= i < N, cell N = [t[N-1], t[N]],
     with t[0] = eps/2 and t[N] >= 2 - eps. ``xs[i]`` is the left end of cell i (xs[0] = 0),
@@ -102,7 +102,7 @@ def _initial_row(grid):
 
 def certificate_rows(grid, steps, *, prune=True):
     """Every row of the certificate: ``rows[k, i]`` bounds the failure probability from any u in
-    cell i with k samples to go (docs/certificate.md, Theorem C1).
+    cell i with k samples to go (docs/theory.md, Section 1.3, Theorem C1).
 
     ``prune=False`` runs the kernel's full scan instead of its branch and bound (the same floats).
 
@@ -145,7 +145,7 @@ def tail_ratio(previous, last):
 
 
 def certificate_table(eps_grid, resolution, steps, starts=1, upper=1.0):
-    """The table behind ``window_failure_bound`` (docs/certificate.md, Corollary C6).
+    """The table behind ``window_failure_bound`` (docs/theory.md, Section 1.3, Corollary C6).
 
     For each threshold eps_j of ``eps_grid`` (strictly decreasing, in (0, 1)) the certificate is
     run for ``steps`` samples on ``make_grid(eps_j, resolution)`` and read at ``starts`` start

@@ -1,4 +1,4 @@
-"""Numba kernel of the certificate's Bellman step (docs/certificate.md, Section C.3): the whole
+"""Numba kernel of the certificate's Bellman step (docs/theory.md, Section 1.3.3): the whole
 jitted call graph in one file, because numba's on-disk caches go stale when a cached kernel
 calls into another module.
 
@@ -17,7 +17,7 @@ that slope is a running maximum, and optimal whenever m[i] lies on the first hul
 the common case there. Only the other cells pay the O(window) scan.
 
 alpha is the largest term computed in plain round-to-nearest arithmetic plus an a priori bound on
-the rounding error (Lemma C3 of docs/certificate.md): with u = 2^-53, Y = max_j y[j] and
+the rounding error (Lemma C3 of docs/theory.md, Section 1.3): with u = 2^-53, Y = max_j y[j] and
 D = max_j |m[i] - x_ij|, every exact term is at most its computed value plus
 u Y + 3.0001 u beta D + 2^-1074, which the kernel over-estimates by 2^-50 (Y + beta D) + 2^-1070
 computed with every operation stepped one ulp up (``np.nextafter``). The terms themselves need

@@ -1,4 +1,4 @@
-"""The plain twin of the certificate's Bellman step: the relaxed operator of docs/certificate.md
+"""The plain twin of the certificate's Bellman step: the relaxed operator of docs/theory.md, Section 1.3
 (Definition C2) in exact rational arithmetic, by brute force over pairs of window points.
 
 Nothing here is rounded: the grid nodes are read as the exact rationals that the doubles are,

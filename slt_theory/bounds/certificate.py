@@ -1,9 +1,9 @@
-"""The certified window bound (docs/certificate.md, Corollary C6): a computer-assisted upper
+"""The certified window bound (docs/theory.md, Section 1.3, Corollary C6): a computer-assisted upper
 bound on the probability that K iid U[-a, a] samples fail to eps-cover [-a, a], sharper than the
 closed form of Theorem 1 and proved from the same one-step facts.
 
 The numbers come from a dynamic programme over the uncovered measure u of Theorem 1's proof,
-run on a grid with every rounding in the safe direction (docs/certificate.md, Theorem C1 and
+run on a grid with every rounding in the safe direction (docs/theory.md, Section 1.3, Theorem C1 and
 Lemmas C3-C4), tabulated once by ``benchmarks/make_certificate.py`` and shipped as
 ``slt_theory/bounds/data/certificate.npz`` (with ``certificate.json``: the grid, the command, the
 version and commit that made it). A call is a table lookup:
@@ -28,10 +28,10 @@ import numbers
 import os
 
 import numpy as np
-import sympy as sp
 
 from .. import _validate
 from ..errors import InvalidParameterError
+from .expressions import RHO_PROVED
 
 __all__ = [
     "RHO_SHARP", "CertificateTable", "certificate_table_info", "window_failure_bound",
@@ -43,8 +43,8 @@ _NPZ = os.path.join(_DIR, "certificate.npz")
 _JSON = os.path.join(_DIR, "certificate.json")
 
 #: The contraction of Theorem 1 with the sharp one-step lemma (E|D'| - |D| >= c u / 4): the closed
-#: form 8 (3/4)^K / eps^2 that the certificate never exceeds.
-RHO_SHARP = sp.Rational(3, 4)
+#: form 8 (3/4)^K / eps^2 that the certificate never exceeds (the same rho as the proved constant).
+RHO_SHARP = RHO_PROVED
 
 # Below this, the bounds (doubles, rounded upwards) could stop short of delta: a search for K
 # would not end.
@@ -53,7 +53,7 @@ _DELTA_MIN = 1e-300
 
 @dataclasses.dataclass(frozen=True)
 class CertificateTable:
-    """The shipped table, read-only (docs/certificate.md, Corollary C6).
+    """The shipped table, read-only (docs/theory.md, Section 1.3, Corollary C6).
 
     Attributes
     ----------
@@ -210,7 +210,7 @@ def window_failure_bound(K, eps_over_a):
     """Certified upper bound on P(K iid U[-a, a] samples do not eps-cover [-a, a]).
 
     The smallest of the shipped certificate's entries valid at eps / a and the closed form
-    8 (3/4)^K a^2 / eps^2 (docs/certificate.md, Corollary C6); 0 when eps >= a (the empty sum
+    8 (3/4)^K a^2 / eps^2 (docs/theory.md, Section 1.3, Corollary C6); 0 when eps >= a (the empty sum
     already covers). Nonincreasing in K and in eps_over_a by construction. Below the table's
     smallest eps / a (``certificate_table_info()[0].eps[0]``) only the closed form is left.
 

@@ -10,6 +10,7 @@ import sympy as sp
 from .. import _validate
 from ..errors import InvalidParameterError
 from .calibration import calibrated_samples
+from .certificate import window_failure_bound
 from .expressions import (
     CHERNOFF_TAIL,
     COVER_FAILURE,
@@ -32,7 +33,10 @@ from .plan import (
     width_plan,
 )
 
-_CONSTANTS = ("proved", "calibrated")
+_CONSTANTS = ("proved", "certified", "calibrated")
+#: The cover-block term of Theorem 2'' under each proved constant: Theorem 1's closed form
+#: (None: the default of `theorem2`) or the computer-assisted certificate of Section 1.3.
+_WINDOW_FAILURE = {"proved": None, "certified": window_failure_bound}
 _KINDS = ("samples", "width")
 #: Largest target depth accepted (the bounds are computed per distinct layer shape, so the time
 #: does not grow with depth; this keeps the per-layer lists of `WidthBound` printable).
@@ -47,8 +51,10 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     (``lock_ratio``, always in the sum) or free. ``constant="proved"`` returns the smallest n
     whose failure bound of docs/theory.md, Theorem 3'' (Theorem 1 when nothing is frozen) is at
     most delta; the bound is non-increasing in n, so every larger n is covered as well
-    (`failure_bound` gives the bound at any n). ``constant="calibrated"`` returns an upper
-    confidence bound on the Monte Carlo n* (slt_theory.bounds.calibration).
+    (`failure_bound` gives the bound at any n). ``constant="certified"`` is the same theorem with
+    Theorem 1's term replaced by the computer-assisted certificate of docs/theory.md, Section 1.3
+    (rigorous, smaller). ``constant="calibrated"`` returns an upper confidence bound on the Monte
+    Carlo n* (slt_theory.bounds.calibration; not a proof).
 
     Parameters
     ----------
@@ -57,7 +63,7 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     delta : float in (0, 1)
         Failure probability.
     prune_ratio, lock_ratio : float >= 0 with prune_ratio + lock_ratio < 1
-    constant : {"proved", "calibrated"}
+    constant : {"proved", "certified", "calibrated"}
 
     Returns
     -------
@@ -67,6 +73,8 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     --------
     >>> required_samples(0.01, 0.01)
     56
+    >>> required_samples(0.01, 0.01, constant="certified")
+    44
     >>> required_samples(0.01, 0.01, prune_ratio=0.5) > required_samples(0.01, 0.01)
     True
     """
@@ -76,7 +84,7 @@ def required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, constant="p
     _validate.choice("constant", constant, _CONSTANTS)
     if constant == "calibrated":
         return int(calibrated_samples(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio).n)
-    return smallest_samples(eps, delta, prune_ratio, lock_ratio)
+    return smallest_samples(eps, delta, prune_ratio, lock_ratio, _WINDOW_FAILURE[constant])
 
 
 def counting_lower_bound_samples(eps):
@@ -135,7 +143,7 @@ def _check_target(depth, widths):
 
 
 def failure_bound(n, eps, *, freeze_ratio=None, prune_ratio=None, lock_ratio=None, depth=1,
-                  widths=(1, 1), kind="samples"):
+                  widths=(1, 1), kind="samples", constant="proved"):
     """The proved upper bound on the failure probability at a given number of samples or hidden
     width: the quantity that `required_samples` and `required_width` invert (they return the
     smallest n at which it is <= delta).
@@ -155,6 +163,9 @@ def failure_bound(n, eps, *, freeze_ratio=None, prune_ratio=None, lock_ratio=Non
         As in `required_width`; freeze_ratio alone is split half pruned, half locked.
     depth, widths : the target's depth l and widths d_0..d_l (``kind="width"``).
     kind : {"samples", "width"}
+    constant : {"proved", "certified"}
+        "certified" replaces Theorem 1's closed form in the cover term by the computer-assisted
+        certificate (docs/theory.md, Section 1.3); both are proved upper bounds.
 
     Returns
     -------
@@ -173,6 +184,8 @@ def failure_bound(n, eps, *, freeze_ratio=None, prune_ratio=None, lock_ratio=Non
     True
     """
     _validate.choice("kind", kind, _KINDS)
+    _validate.choice("constant", constant, tuple(_WINDOW_FAILURE))
+    window_failure = _WINDOW_FAILURE[constant]
     n = _validate.integer("n", n, minimum=1)
     if n > N_MAX:
         raise InvalidParameterError(
@@ -185,9 +198,9 @@ def failure_bound(n, eps, *, freeze_ratio=None, prune_ratio=None, lock_ratio=Non
             raise InvalidParameterError(
                 f"kind='samples' is the one-layer subset sum of Theorem 3''; depth={depth!r} and "
                 f"widths={list(widths)!r} need kind='width'")
-        return float(samples_failure([n], eps, prune_ratio, lock_ratio)[0])
+        return float(samples_failure([n], eps, prune_ratio, lock_ratio, window_failure)[0])
     shape = NetworkShape.of(eps, prune_ratio, lock_ratio, depth, widths)
-    return float(network_failure([n], shape)[0])
+    return float(network_failure([n], shape, window_failure)[0])
 
 
 @dataclass(frozen=True)
@@ -286,7 +299,7 @@ def width_bound(
         )
 
     shape = NetworkShape.of(eps, prune_ratio, lock_ratio, depth, widths)
-    plan = width_plan(shape, delta)
+    plan = width_plan(shape, delta, _WINDOW_FAILURE[constant])
     layer_widths = tuple(d * n_i for d, n_i in zip(widths[:-1], plan.block_sizes))
     case = ("C" if shape.reassigns else "B" if lock_ratio > 0 else "A")
     statement = {
@@ -298,6 +311,9 @@ def width_bound(
              "one locked incoming weight re-assigned, stuck neurons paid for); covers widths "
              f"{plan.width}..{plan.max_width} only, since stuck neurons become likely beyond",
     }[case]
+    if constant == "certified":
+        statement += ("; Theorem 1's term replaced by the computer-assisted certificate "
+                      "(docs/theory.md, Section 1.3)")
 
     lower, lower_statement = None, "no counting bound is derived for depth > 1 (sec. 5)"
     if depth == 1:
@@ -376,8 +392,10 @@ def required_width(
         Depth l of the target. Defaults to 1.
     widths : sequence of depth + 1 ints >= 1
         Layer widths d_0..d_l of the target. Defaults to (1, 1): one weight.
-    constant : {"proved"}
-        "calibrated" raises InvalidParameterError for widths (no calibrated width table yet).
+    constant : {"proved", "certified"}
+        "certified": Theorem 1's term of the proof replaced by the computer-assisted certificate
+        (docs/theory.md, Section 1.3): still a proved width, smaller. "calibrated" raises
+        InvalidParameterError for widths (no calibrated width table yet).
 
     Returns
     -------

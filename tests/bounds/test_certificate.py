@@ -1,4 +1,4 @@
-"""The certified window bound (docs/certificate.md): the numba kernel against its exact rational
+"""The certified window bound (docs/theory.md, Section 1.3): the numba kernel against its exact rational
 twin, the safe rounding, monotonicity, the closed form above it, Monte Carlo below it, and the
 shipped table against a recomputation."""
 
