@@ -7,11 +7,14 @@ they give.
 - :mod:`.plan`: the failure bound at n or at a width, and the smallest n that meets delta;
 - :mod:`.width`: the public calls (`required_samples`, `required_width`, `width_bound`,
   `failure_bound`);
+- :mod:`.certificate`: the computer-assisted certificate for Theorem 1 (Section 1.3), a table
+  lookup (its builders :mod:`._certificate_dp`, :mod:`._certificate_kernel` and the exact twin
+  :mod:`._certificate_reference` run only when a table is made);
 - :mod:`.calibration`: the Monte Carlo calibrated table; :mod:`.size`: ticket bits;
 - :mod:`.latex`: the LaTeX table; :mod:`.cli_width`, :mod:`.cli_size`: `slt width`, `slt size`.
 
-May import: :mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy, scipy, sympy. Nothing
-here draws random numbers or runs a solver.
+May import: :mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy, scipy, sympy (numba
+only in the certificate's table builder). Nothing here draws random numbers or runs a solver.
 """
 
 from .expressions import *  # noqa: F401,F403  (the expressions are this room's vocabulary)
