@@ -1,7 +1,8 @@
 """Datasets as in-memory tensors, read by our own code wherever the on-disk format is simple.
 
-``digits`` (scikit-learn, bundled, no download) and ``teacher_student`` (synthetic) need nothing
-on disk and are what the default runs and tests use. ``cifar10`` reads the standard pickled
+``digits`` (scikit-learn, bundled, no download), ``digits32`` (the same images upsampled to
+32x32 for convolutional networks, with a validation split) and ``teacher_student`` (synthetic)
+need nothing on disk and are what the default runs and tests use. ``cifar10`` reads the standard pickled
 batches (``cifar-10-batches-py``) without torchvision. ``imagenet_folder`` needs torchvision and
 ``ogbn_arxiv`` reads the raw CSV files that ogb downloads; both are imported or opened lazily.
 
@@ -21,7 +22,7 @@ import numpy as np
 from slt_theory._validate import integer, open_unit
 from slt_theory.errors import InvalidParameterError
 
-__all__ = ["Split", "digits", "teacher_student", "cifar10", "imagenet_folder", "ogbn_arxiv",
+__all__ = ["Split", "digits", "digits32", "teacher_student", "cifar10", "imagenet_folder", "ogbn_arxiv",
            "load_dataset", "DATASETS"]
 
 
@@ -62,6 +63,52 @@ def digits(seed: int = 0, test_fraction: float = 0.25) -> Split:
     x = (data.data / 16.0).astype(np.float32)
     y = data.target.astype(np.int64)
     return Split(*_split(x, y, test_fraction, seed), num_classes=10)
+
+
+def _upsample_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """Linear interpolation from ``n_in`` to ``n_out`` samples (pixel centres aligned, edges
+    clamped: the convention of torch's ``interpolate(..., align_corners=False)``); rows sum to 1."""
+    centres = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
+    centres = np.clip(centres, 0.0, n_in - 1)
+    lo = np.floor(centres).astype(int)
+    hi = np.minimum(lo + 1, n_in - 1)
+    frac = centres - lo
+    m = np.zeros((n_out, n_in))
+    m[np.arange(n_out), lo] += 1.0 - frac
+    m[np.arange(n_out), hi] += frac
+    return m
+
+
+def digits32(seed: int = 0, test_fraction: float = 0.25, val_fraction: float = 0.2) -> Split:
+    """scikit-learn's digits upsampled (bilinear) to 1 x 32 x 32, so that Conv6 runs on them.
+
+    The test split is :func:`digits`' split for the same ``seed`` (same images); a further
+    ``val_fraction`` of the training images is held out as a validation set in
+    ``extra["x_val"]``, ``extra["y_val"]`` (never trained on), for choosing settings without
+    looking at the test images.
+
+    Examples
+    --------
+    >>> d = digits32()
+    >>> d.x_train.shape, d.extra["x_val"].shape, d.x_test.shape
+    ((1078, 1, 32, 32), (270, 1, 32, 32), (449, 1, 32, 32))
+    """
+    if not 0.0 <= float(val_fraction) < 1.0:
+        raise InvalidParameterError(f"val_fraction must lie in [0, 1), got {val_fraction!r}")
+    small = digits(seed=seed, test_fraction=test_fraction)
+    up = _upsample_matrix(8, 32)
+
+    def grow(x):
+        img = x.reshape(-1, 8, 8).astype(np.float64)
+        return (up @ img @ up.T).astype(np.float32)[:, None]
+
+    x_tr, y_tr = grow(small.x_train), small.y_train
+    # the validation draw has its own stream, so it does not shift the test split of `digits`
+    perm = np.argsort(np.random.default_rng([seed, 32]).random(len(x_tr)), kind="stable")
+    n_val = int(round(float(val_fraction) * len(x_tr)))
+    val, tr = perm[:n_val], perm[n_val:]
+    return Split(x_tr[tr], y_tr[tr], grow(small.x_test), small.y_test, num_classes=10,
+                 extra={"x_val": x_tr[val], "y_val": y_tr[val]})
 
 
 def teacher_student(n_train: int = 1024, n_test: int = 256, in_features: int = 16,
@@ -187,10 +234,12 @@ DATASETS = {"digits": digits, "teacher_student": teacher_student}
 
 
 def load_dataset(name: str, root=None, seed: int = 0) -> Split:
-    """Dispatch by name: ``digits``, ``teacher_student``; ``cifar10`` and ``ogbn_arxiv`` need
+    """Dispatch by name: ``digits``, ``digits32``, ``teacher_student``; ``cifar10`` and ``ogbn_arxiv`` need
     ``root``."""
     if name == "digits":
         return digits(seed=seed)
+    if name == "digits32":
+        return digits32(seed=seed)
     if name == "teacher_student":
         return teacher_student(seed=seed)
     if name in ("cifar10", "ogbn_arxiv"):
@@ -198,5 +247,5 @@ def load_dataset(name: str, root=None, seed: int = 0) -> Split:
             raise InvalidParameterError(f"dataset {name!r} needs data_root (no download happens)")
         return cifar10(root) if name == "cifar10" else ogbn_arxiv(root)
     raise InvalidParameterError(
-        "dataset must be one of ['cifar10', 'digits', 'ogbn_arxiv', 'teacher_student'], "
+        "dataset must be one of ['cifar10', 'digits', 'digits32', 'ogbn_arxiv', 'teacher_student'], "
         f"got {name!r}")

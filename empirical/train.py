@@ -56,7 +56,8 @@ class DataHparams:
     seed: int = 0
 
     def __post_init__(self):
-        choice("dataset", self.dataset, {"digits", "teacher_student", "cifar10", "ogbn_arxiv"})
+        choice("dataset", self.dataset, {"digits", "digits32", "teacher_student", "cifar10",
+                                         "ogbn_arxiv"})
         integer("batch_size", self.batch_size, 1)
 
 
