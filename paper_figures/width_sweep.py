@@ -32,6 +32,9 @@ def main(argv=None):
                              sharey=True)
     settings = sorted({(r["prune_ratio"], r["lock_ratio"]) for r in rows})
     colors = dict(zip(settings, plt.cm.viridis(np.linspace(0, 0.85, len(settings)))))
+    # settings are drawn side by side around each eps (a small multiplicative offset) so that
+    # equal widths of different settings stay visible
+    offset = {k: 1.0 + 0.05 * (i - (len(settings) - 1) / 2) for i, k in enumerate(settings)}
     for ax, target in zip(axes[0], targets):
         for (p, l) in settings:
             pts = sorted((r for r in rows if r["target"] == target and r["prune_ratio"] == p
@@ -39,10 +42,10 @@ def main(argv=None):
             if not pts:
                 continue
             c = colors[(p, l)]
-            eps = [r["eps"] for r in pts]
+            eps = [r["eps"] * offset[(p, l)] for r in pts]
             label = "no freezing" if p == l == 0 else f"prune {p:g}, lock {l:g}"
             ep = [r["edge_popup_width"] for r in pts]
-            ax.plot([e for e, w in zip(eps, ep) if w], [w for w in ep if w], "o-", color=c,
+            ax.plot([e for e, w in zip(eps, ep) if w], [w for w in ep if w], "o-", color=c, ms=8,
                     label=f"Edge-Popup, {label}")
             missed = [e for e, w in zip(eps, ep) if not w]
             ax.plot(missed, [top * 1.4] * len(missed), "o", mfc="none", color=c)
@@ -51,7 +54,7 @@ def main(argv=None):
                             arrowprops=dict(arrowstyle="->", color=c))
             cw = [(e, r["constructive_width"]) for e, r in zip(eps, pts) if r["constructive_width"]]
             if cw:
-                ax.plot(*zip(*cw), "x--", color=c, ms=8, mew=2, lw=1)
+                ax.plot(*zip(*cw), "x--", color=c, ms=7, mew=1.5, lw=1)
             rw = [(e, r["required_width"]) for e, r in zip(eps, pts) if r["required_width"]]
             if rw:
                 ax.plot(*zip(*rw), ":", color=c, lw=2)
