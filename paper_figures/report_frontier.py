@@ -1,6 +1,7 @@
 """Figure: test accuracy against mask bits (one bit per free weight, log scale) of tickets in
 dense (narrower), randomly pruned and frozen sources, each kind at its best setting chosen on
-validation accuracy, with 95% t intervals over seeds; one panel per model (Conv6, MLP).
+validation accuracy: the mean with its 95% t interval over seeds, and every seed as a small dot;
+one panel per model (Conv6, MLP).
 
     python paper_figures/report_frontier.py --data report/frontier --out report/figures
 """
@@ -17,6 +18,8 @@ def main(argv=None):
     plt = _figio.pyplot()
 
     rows = _figio.read_csv(args.data, "frontier.csv")
+    runs = _figio.read_csv(args.data, "runs.csv")
+    setting = ("model", "freeze_ratio", "kind", "width", "prune_ratio", "lock_ratio", "keep_share")
     models = sorted({r["model"] for r in rows})
     fig, axes = plt.subplots(1, len(models), figsize=(5.5 * len(models), 4), squeeze=False)
     for ax, model in zip(axes[0], models):
@@ -32,16 +35,20 @@ def main(argv=None):
             hi = [float(r["ci_high"]) - y_ if r["ci_high"] not in ("", "nan") else 0.0
                   for y_, r in zip(y, pts)]
             ax.errorbar(x, y, yerr=[lo, hi], fmt=fmt, color=color, capsize=3, label=label)
+            for r, x_ in zip(pts, x):
+                seeds = [float(u["test_acc"]) for u in runs
+                         if all(u[k] == r[k] for k in setting)]
+                ax.plot([x_] * len(seeds), seeds, ".", color=color, alpha=0.5, ms=4)
             for r, x_, y_ in zip(pts, x, y):
                 ax.annotate(f"f={float(r['freeze_ratio']):g}", (x_, y_), fontsize=6,
                             textcoords="offset points", xytext=(4, -9))
-        seeds = rows[0]["seeds"]
         ax.set(xscale="log", xlabel="mask bits (one per free weight)",
-               ylabel="test accuracy (digits, 32x32)",
-               title=f"{model}: best setting per kind (chosen on validation), {seeds} seeds, 95% t")
-        ax.set_ylim(top=1.0)
+               ylabel="test accuracy (digits, 32x32)", title=model)
+        ax.set_ylim(0.0, 1.0)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7, loc="lower right")
+    fig.suptitle(f"each kind at its best setting (chosen on validation); mean, 95% t interval "
+                 f"and every seed ({rows[0]['seeds']} seeds)", fontsize=9)
     fig.tight_layout()
     _figio.save(fig, args.out, "frontier")
 
