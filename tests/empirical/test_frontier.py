@@ -144,3 +144,24 @@ def test_cli_refuses_before_writing(tmp_path):
     with pytest.raises(InvalidParameterError):
         frontier.run_frontier([FrontierConfig(dataset="cifar10")], tmp_path / "y")
     assert not (tmp_path / "y").exists()
+
+
+def test_digits32_is_digits_upsampled_with_a_held_out_validation_split():
+    import numpy as np
+
+    from empirical import data
+
+    small, big = data.digits(seed=3), data.digits32(seed=3)
+    assert big.x_test.shape == (len(small.x_test), 1, 32, 32)
+    assert np.array_equal(big.y_test, small.y_test)
+    # bilinear upsampling by 4 keeps every image's mean pixel
+    assert np.allclose(big.x_test.reshape(len(big.x_test), -1).mean(1), small.x_test.mean(1),
+                       atol=1e-6)
+    # train + validation are digits' training images, split without overlap
+    assert len(big.x_train) + len(big.extra["x_val"]) == len(small.x_train)
+    rows = {r.tobytes() for r in big.x_train.reshape(len(big.x_train), -1)}
+    assert not any(r.tobytes() in rows for r in big.extra["x_val"].reshape(len(big.extra["x_val"]), -1))
+    again = data.digits32(seed=3)
+    assert np.array_equal(again.extra["y_val"], big.extra["y_val"])
+    with pytest.raises(InvalidParameterError):
+        data.digits32(val_fraction=1.0)
