@@ -16,9 +16,10 @@ process (computation and plotting never share a process):
                  sources, each at its best sparsity (chosen on validation), on Conv6 and an MLP
                  (digits upsampled to 32x32), with paired differences (empirical.frontier).
 
-``--scale quick`` (default) fits in about 15 minutes on 2 CPU cores; ``--scale paper`` is the
-larger run for a GPU machine. ``--scheduler tcp://host:8786`` sends the Monte Carlo, construction
-and width-sweep runs to a Dask cluster; local processes otherwise.
+``--scale quick`` (default) is sized for 15 minutes on 2 free CPU cores (about 1,300
+CPU-seconds measured, results/comparison/NOTES.md); ``--scale paper`` is the
+larger run for a GPU machine. ``--scheduler tcp://host:8786`` sends the Monte Carlo, construction,
+width-sweep and frontier runs to a Dask cluster; local processes otherwise.
 """
 
 import csv
