@@ -1,6 +1,8 @@
-"""Steps knob of the width sweep: per-layer thresholds, half the free weights kept, 400 and 2000
+"""Steps check of the width sweep (results/comparison/NOTES.md): per-layer thresholds, half the free weights kept, 400 and 2000
 steps, no freezing, one weight and a 2x2 target, widths 64 and 256, seeds 0-4."""
-import json, sys
+import json
+import sys
+
 from empirical.width_sweep import WidthSweepConfig, run_one, summarise, sweep_tasks
 from slt_theory.runs.runstore import run_sweep
 
