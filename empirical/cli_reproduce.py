@@ -7,7 +7,7 @@ def configure(parser):
                         help="quick: ~15 min on 2 CPU cores; paper: the large run for a GPU machine; "
                         "smoke: seconds, to check the pipeline")
     parser.add_argument("--stages", nargs="+", default=None,
-                        help="subset of: bounds montecarlo construction width_sweep digits")
+                        help="subset of: bounds montecarlo construction width_sweep frontier")
     parser.add_argument("--scheduler", default=None, help="dask.distributed scheduler address")
     parser.add_argument("--workers", type=int, default=None, help="local processes [all cores]")
 

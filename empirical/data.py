@@ -1,7 +1,8 @@
 """Datasets as in-memory tensors, read by our own code wherever the on-disk format is simple.
 
-``digits`` (scikit-learn, bundled, no download) and ``teacher_student`` (synthetic) need nothing
-on disk and are what the default runs and tests use. ``cifar10`` reads the standard pickled
+``digits`` (scikit-learn, bundled, no download), ``digits32`` (the same images upsampled to
+32x32 for convolutional networks, with its own validation split) and ``teacher_student``
+(synthetic) need nothing on disk and are what the default runs and tests use. ``cifar10`` reads the standard pickled
 batches (``cifar-10-batches-py``) without torchvision, through an unpickler that accepts only the
 NumPy array, bytes, list and dict types those files hold (a pickle cannot run code through it).
 ``ogbn_arxiv`` reads the raw CSV files that ogb downloads. ``imagenet`` (class folders read with
@@ -28,7 +29,7 @@ from slt_theory.errors import InvalidParameterError
 from ._checks import count, flag, optional_path, text
 from .imagefolder import FolderData, imagenet_folder
 
-__all__ = ["Split", "digits", "teacher_student", "cifar10", "imagenet_folder", "ogbn_arxiv",
+__all__ = ["Split", "digits", "digits32", "teacher_student", "cifar10", "imagenet_folder", "ogbn_arxiv",
            "load_dataset", "hold_out", "safe_unpickle", "DATASETS", "FolderData"]
 
 
@@ -117,6 +118,52 @@ def digits(seed: int = 0, test_fraction: float = 0.25) -> Split:
     x = (data.data / 16.0).astype(np.float32)
     y = data.target.astype(np.int64)
     return Split(*_split(x, y, test_fraction, seed), num_classes=10)
+
+
+def _upsample_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """Linear interpolation from ``n_in`` to ``n_out`` samples (pixel centres aligned, edges
+    clamped: the convention of torch's ``interpolate(..., align_corners=False)``); rows sum to 1."""
+    centres = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
+    centres = np.clip(centres, 0.0, n_in - 1)
+    lo = np.floor(centres).astype(int)
+    hi = np.minimum(lo + 1, n_in - 1)
+    frac = centres - lo
+    m = np.zeros((n_out, n_in))
+    m[np.arange(n_out), lo] += 1.0 - frac
+    m[np.arange(n_out), hi] += frac
+    return m
+
+
+def digits32(seed: int = 0, test_fraction: float = 0.25, val_fraction: float = 0.2) -> Split:
+    """scikit-learn's digits upsampled (bilinear) to 1 x 32 x 32, so that Conv6 runs on them.
+
+    The test split is :func:`digits`' split for the same ``seed`` (same images); a further
+    ``val_fraction`` of the training images is held out as a validation set in
+    ``extra["x_val"]``, ``extra["y_val"]`` (never trained on), for choosing settings without
+    looking at the test images.
+
+    Examples
+    --------
+    >>> d = digits32()
+    >>> d.x_train.shape, d.extra["x_val"].shape, d.x_test.shape
+    ((1078, 1, 32, 32), (270, 1, 32, 32), (449, 1, 32, 32))
+    """
+    if not 0.0 <= float(val_fraction) < 1.0:
+        raise InvalidParameterError(f"val_fraction must lie in [0, 1), got {val_fraction!r}")
+    small = digits(seed=seed, test_fraction=test_fraction)
+    up = _upsample_matrix(8, 32)
+
+    def grow(x):
+        img = x.reshape(-1, 8, 8).astype(np.float64)
+        return (up @ img @ up.T).astype(np.float32)[:, None]
+
+    x_tr, y_tr = grow(small.x_train), small.y_train
+    # the validation draw has its own stream, so it does not shift the test split of `digits`
+    perm = np.argsort(np.random.default_rng([seed, 32]).random(len(x_tr)), kind="stable")
+    n_val = int(round(float(val_fraction) * len(x_tr)))
+    val, tr = perm[:n_val], perm[n_val:]
+    return Split(x_tr[tr], y_tr[tr], grow(small.x_test), small.y_test, num_classes=10,
+                 extra={"x_val": x_tr[val], "y_val": y_tr[val]})
 
 
 def teacher_student(n_train: int = 1024, n_test: int = 256, in_features: int = 16,
@@ -325,21 +372,23 @@ def ogbn_arxiv(root) -> Split:
                         "x_val": x[idx["valid"]], "y_val": y[idx["valid"]], **idx})
 
 
-DATASETS = {"digits": digits, "teacher_student": teacher_student}
+DATASETS = {"digits": digits, "digits32": digits32, "teacher_student": teacher_student}
 _ON_DISK = ("cifar10", "ogbn_arxiv", "imagenet")
 
 
 def load_dataset(name: str, root=None, seed: int = 0, val_fraction: float = 0.0,
                  image_size: int = 224, augment: bool = False) -> Split | FolderData:
-    """Dispatch by name: ``digits``, ``teacher_student``; ``cifar10``, ``ogbn_arxiv`` and
+    """Dispatch by name: ``digits``, ``digits32``, ``teacher_student``; ``cifar10``, ``ogbn_arxiv`` and
     ``imagenet`` need ``root``. ``val_fraction`` of the training set is held out for validation
-    (``ogbn_arxiv`` has its own). ``image_size`` and ``augment`` concern ``imagenet`` only."""
+    (``ogbn_arxiv`` and ``digits32`` have their own). ``image_size`` and ``augment`` concern ``imagenet`` only."""
     name = text("dataset", name)
     val_fraction = ratio("val_fraction", val_fraction)
     if name in _ON_DISK and root is None:
         raise InvalidParameterError(f"dataset {name!r} needs data_root (no download happens)")
     if name == "digits":
         split = digits(seed=seed)
+    elif name == "digits32":
+        split = digits32(seed=seed)  # its own validation split; hold_out leaves it unchanged
     elif name == "teacher_student":
         split = teacher_student(seed=seed)
     elif name == "cifar10":
@@ -353,6 +402,6 @@ def load_dataset(name: str, root=None, seed: int = 0, val_fraction: float = 0.0,
         return imagenet_folder(root, image_size, val_fraction, seed, augment=augment)
     else:
         raise InvalidParameterError(
-            "dataset must be one of ['cifar10', 'digits', 'imagenet', 'ogbn_arxiv', "
+            "dataset must be one of ['cifar10', 'digits', 'digits32', 'imagenet', 'ogbn_arxiv', "
             f"'teacher_student'], got {name!r}")
     return hold_out(split, val_fraction, seed)

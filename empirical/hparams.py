@@ -30,7 +30,7 @@ __all__ = ["SupermaskConfig", "DataHparams", "ModelHparams", "TrainHparams", "Ru
 
 METHODS = ("edge_popup", "weights")
 THRESHOLDS = ("global", "layer")
-DATASETS = ("digits", "teacher_student", "cifar10", "imagenet", "ogbn_arxiv")
+DATASETS = ("digits", "digits32", "teacher_student", "cifar10", "imagenet", "ogbn_arxiv")
 MODELS = ("mlp", "conv6", "resnet18", "resnet50", "gin")
 AUGMENTS = ("none", "crop_flip", "resized_crop_flip")
 OPTIMIZERS = ("sgd", "adamw")
@@ -157,7 +157,7 @@ class DataHparams:
 
     Parameters
     ----------
-    dataset : {"digits", "teacher_student", "cifar10", "imagenet", "ogbn_arxiv"}
+    dataset : {"digits", "digits32", "teacher_student", "cifar10", "imagenet", "ogbn_arxiv"}
         ``digits`` and ``teacher_student`` need nothing on disk; the others read ``data_root``.
     data_root : str or None
         Folder holding the data set (``cifar-10-batches-py``, ImageNet's ``train``/``val`` class

@@ -1,20 +1,30 @@
 """Width sweeps: how wide must a frozen random source be for Edge-Popup to find a ticket that
-approximates a target network, next to the width the theory requires (issue #6).
+approximates a target network, next to the proof's construction and the proved width.
 
-For each (prune_ratio, lock_ratio, width, seed) a source of depth 2l with hidden widths
-(width, d_1, width, d_2, ..., width) and iid U[-1, 1] weights (the theory's source, docs/theory.md
-Section 4) is searched with Edge-Popup, trained on the squared output error to the target on
-points of the unit sphere. The error reached is the largest l2 output error over a fixed set of
-test points on the sphere (both networks are positively homogeneous, so this estimates the sup
-over the unit ball from below). A width *reaches* eps when at least a fraction 1 - delta of the
-seeds end with error <= eps; eps is applied after training, since training does not depend on it.
+For each (prune_ratio, lock_ratio, width, seed) and each *search setting* (the share of the FREE
+weights the ticket keeps, per-layer or global thresholds, the number of steps) a source of depth
+2l with hidden widths (width, d_1, width, ..., width) and iid U[-1, 1] weights (the theory's
+source, docs/theory.md Section 4) is searched with Edge-Popup on the squared output error to a
+target drawn as the construction draws it (``slt_theory.construction.TargetNetwork.random`` with
+the run's seed, so Edge-Popup and ``success_probability`` face the same targets seed by seed).
 
-Edge-Popup keeps a fixed number of weights (global threshold). Here it keeps the share
-``free_keep_share`` of the FREE weights, so sparsity (fraction of weights removed) is
-prune_ratio + (1 - free_keep_share) * (1 - prune_ratio - lock_ratio): every source searches the
-same share of what it may choose. The theory's construction chooses subsets of any size; that
-difference is part of what the sweep measures. The error reported is the one after the last step
-(cosine learning-rate decay), not the best seen, so test points never select a model.
+The error is the largest l2 output error over test points of the unit sphere. Both networks are
+positively homogeneous (ReLU, no biases), so the sup over the unit ball is reached on the sphere:
+
+- one input (d_0 = 1): the sphere is {-1, +1}, so the test at x = +-1 *is* the sup, exactly;
+- two inputs: an even grid of ``test_points`` angles on the circle (a lower bound on the sup
+  that misses it by at most the error's Lipschitz constant times pi / test_points);
+- more inputs: random points of the sphere and +-e_i (a lower bound).
+
+A width *reaches* eps for a setting when at least a share 1 - delta of the seeds end with error
+<= eps; eps is applied after training, since training does not depend on it. Per width the
+search setting is *chosen* by the mean squared error on fresh validation inputs drawn from the
+training distribution (:func:`summarise`); the test points never choose. The best share over all
+settings is reported beside it, labelled as chosen on the same seeds (optimistic).
+
+Sparsity (fraction of weights removed) is prune_ratio + (1 - keep_share)(1 - prune_ratio -
+lock_ratio): every source searches the same share of what it may choose. The error reported is
+the one after the last step (cosine learning-rate decay), not the best seen.
 """
 
 import dataclasses
@@ -25,63 +35,99 @@ import numpy as np
 from slt_theory import _validate
 from slt_theory.errors import InvalidParameterError
 
-__all__ = ["WidthSweepConfig", "planted_target", "run_one", "sweep_tasks", "summarise"]
+__all__ = ["WidthSweepConfig", "target_weights", "target_forward", "sphere_points", "run_one",
+           "sweep_tasks", "search_settings", "summarise", "SEARCH_KEYS"]
+
+SEARCH_KEYS = ("keep_share", "threshold", "steps")
+
+
+def _tuple(name, value):
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise InvalidParameterError(f"{name} must be a tuple, got {value!r}")
+    value = tuple(value)
+    if not value:
+        raise InvalidParameterError(f"{name} must not be empty")
+    return value
 
 
 @dataclasses.dataclass(frozen=True)
 class WidthSweepConfig:
-    """The grid of a width sweep (defaults: the quick grid of the main job).
+    """The grid of a width sweep (defaults: a quick grid for one target weight).
 
-    widths spans a factor of 128 over 8 values; 5 seeds; 2 eps; 3 freeze settings. Edge-Popup
-    keeps 10% of the free weights: with half of them kept, the kept products' sum has a spread
-    of order sqrt(width) that the search failed to cancel at large widths (error growing with
-    width); with 10% the error falls with width.
+    Parameters
+    ----------
+    target_widths : tuple of int
+        d_0..d_l of the target.
+    widths, seeds, eps_values, delta, freeze_settings
+        The hidden widths, the seeds (one target and one source each), the accuracies, the
+        failure probability and the (prune_ratio, lock_ratio) pairs.
+    keep_shares, thresholds, steps
+        The search settings swept at every width: the share of the FREE weights the ticket
+        keeps, ``"layer"`` or ``"global"`` thresholds, and the number of Adam steps (an int is
+        one setting).
+    batch, lr, test_points
+        Inputs per step, Adam's learning rate (cosine decay to 0), and the number of test
+        points (angles on the circle for two inputs).
     """
 
     target_widths: tuple = (1, 1)
-    target_seed: int = 0
-    widths: tuple = (32, 64, 128, 256, 512, 1024, 2048, 4096)
+    widths: tuple = (16, 32, 64, 128, 256)
     seeds: tuple = (0, 1, 2, 3, 4)
-    eps_values: tuple = (0.1, 0.05)
+    eps_values: tuple = (0.2, 0.1, 0.05)
     delta: float = 0.2
     freeze_settings: tuple = ((0.0, 0.0), (0.5, 0.0), (0.25, 0.25))
-    free_keep_share: float = 0.1
-    steps: int = 300
+    keep_shares: tuple = (0.1, 0.5)
+    thresholds: tuple = ("global", "layer")
+    steps: tuple = (500,)
     batch: int = 256
     lr: float = 0.05
-    test_points: int = 512
+    test_points: int = 1024
 
     def __post_init__(self):
+        if isinstance(self.steps, (int, np.integer)) and not isinstance(self.steps, bool):
+            object.__setattr__(self, "steps", (int(self.steps),))
+        for name in ("target_widths", "widths", "seeds", "eps_values", "freeze_settings",
+                     "keep_shares", "thresholds", "steps"):
+            object.__setattr__(self, name, _tuple(name, getattr(self, name)))
         if len(self.target_widths) < 2:
-            raise InvalidParameterError(f"target_widths must hold d_0..d_l (>= 2 ints), got {self.target_widths!r}")
+            raise InvalidParameterError(
+                f"target_widths must hold d_0..d_l (>= 2 ints), got {self.target_widths!r}")
         for i, w in enumerate(self.target_widths):
             _validate.integer(f"target_widths[{i}]", w, minimum=1)
         for i, w in enumerate(self.widths):
             _validate.integer(f"widths[{i}]", w, minimum=1)
+        for s in self.seeds:
+            _validate.integer("seeds", s, minimum=0)
         for e in self.eps_values:
             _validate.open_unit("eps_values", e)
         _validate.open_unit("delta", self.delta)
-        _validate.open_unit("free_keep_share", self.free_keep_share)
-        for p, l in self.freeze_settings:
-            _validate.freeze_split(p, l)
-        _validate.integer("steps", self.steps, minimum=1)
+        for pair in self.freeze_settings:
+            if not hasattr(pair, "__len__") or len(pair) != 2:
+                raise InvalidParameterError(
+                    f"freeze_settings must hold (prune_ratio, lock_ratio) pairs, got {pair!r}")
+            _validate.freeze_split(*pair)
+        for k in self.keep_shares:
+            _validate.open_unit("keep_shares", k)
+        for t in self.thresholds:
+            _validate.choice("thresholds", t, {"global", "layer"})
+        for s in self.steps:
+            _validate.integer("steps", s, minimum=1)
         _validate.integer("batch", self.batch, minimum=1)
         _validate.positive("lr", self.lr)
+        _validate.integer("test_points", self.test_points, minimum=1)
 
     @property
     def depth(self):
         return len(self.target_widths) - 1
 
 
-def planted_target(target_widths, seed):
-    """Target weight matrices W_1..W_l (W_i of shape d_i x d_{i-1}), iid normal entries rescaled
-    to spectral norm exactly 1 (so the norm hypothesis of Theorem 5 holds with equality)."""
-    rng = np.random.default_rng([int(seed), 7919])
-    mats = []
-    for d_in, d_out in zip(target_widths[:-1], target_widths[1:]):
-        w = rng.standard_normal((d_out, d_in))
-        mats.append(w / np.linalg.norm(w, 2))
-    return mats
+def target_weights(target_widths, seed):
+    """W_1..W_l of the target of seed ``seed``: exactly the target the construction's
+    ``success_probability`` draws for that seed (entries U[-1, 1], each layer divided by
+    max(1, its spectral norm))."""
+    from slt_theory.construction import TargetNetwork
+
+    return [np.asarray(w) for w in TargetNetwork.random(tuple(target_widths), seed=int(seed)).weights]
 
 
 def target_forward(mats, x):
@@ -99,34 +145,64 @@ def _sphere(rng, m, d):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def _test_points(d, m, seed):
+def sphere_points(d, m, seed=0):
+    """Points of the unit sphere of R^d on which the sup error is taken (see the module text):
+    {-1, +1} for d = 1, ``m`` even angles for d = 2, random points and +-e_i otherwise.
+
+    Examples
+    --------
+    >>> sphere_points(1, 100).ravel().tolist()
+    [1.0, -1.0]
+    >>> p = sphere_points(2, 8)
+    >>> p.shape, bool(np.allclose(np.linalg.norm(p, axis=1), 1.0))
+    ((8, 2), True)
+    """
+    if d == 1:
+        return np.array([[1.0], [-1.0]])
+    if d == 2:
+        angle = 2 * np.pi * np.arange(m) / m
+        return np.stack([np.cos(angle), np.sin(angle)], axis=1)
     rng = np.random.default_rng([int(seed), 104729])
     eye = np.eye(d)
     return np.concatenate([_sphere(rng, m, d), eye, -eye])
 
 
+def search_settings(config):
+    """The search settings of the grid, as dicts with the keys of :data:`SEARCH_KEYS`."""
+    return [{"keep_share": k, "threshold": t, "steps": int(s)}
+            for k in config.keep_shares for t in config.thresholds for s in config.steps]
+
+
 def sweep_tasks(config):
-    """One task dict per (prune_ratio, lock_ratio, width, seed)."""
-    base = {k: v for k, v in dataclasses.asdict(config).items()
-            if k not in ("widths", "seeds", "eps_values", "delta", "freeze_settings")}
-    base["target_widths"] = list(config.target_widths)
+    """One task dict per (prune_ratio, lock_ratio, width, seed, search setting)."""
+    base = {"target_widths": list(config.target_widths), "batch": config.batch, "lr": config.lr,
+            "test_points": config.test_points}
     return [
-        {**base, "prune_ratio": p, "lock_ratio": l, "width": int(w), "seed": int(s)}
+        {**base, "prune_ratio": p, "lock_ratio": l, "width": int(w), "seed": int(s), **search}
         for p, l in config.freeze_settings for w in config.widths for s in config.seeds
+        for search in search_settings(config)
     ]
 
 
 def run_one(task):
-    """Train one Edge-Popup ticket; returns {"error": sup error on the test points, ...}."""
+    """Train one Edge-Popup ticket.
+
+    Returns
+    -------
+    dict
+        ``error``: sup l2 error on the test points; ``val_mse``: mean squared error on 1,024
+        fresh inputs of the training distribution (what chooses the search setting);
+        ``sparsity``: the ticket's fraction of weights removed.
+    """
     import torch
 
-    from .layers import SupermaskConfig, attach_threshold_hook, initialize
     from .init import InitSpec
+    from .layers import SupermaskConfig, attach_threshold_hook, initialize
     from .models import MLP
 
     torch.set_num_threads(1)
     dims = task["target_widths"]
-    mats = planted_target(dims, task["target_seed"])
+    mats = target_weights(dims, task["seed"])
     hidden = []
     for i, d in enumerate(dims[1:]):
         hidden.append(task["width"])
@@ -134,10 +210,13 @@ def run_one(task):
             hidden.append(d)
     model = MLP(in_features=dims[0], hidden=tuple(hidden), out_features=dims[-1])
     free = 1.0 - task["prune_ratio"] - task["lock_ratio"]
-    sparsity = task["prune_ratio"] + (1.0 - task["free_keep_share"]) * free
+    sparsity = task["prune_ratio"] + (1.0 - task["keep_share"]) * free
+    # every choice that changes the result is explicit, so a changed library default does not
     cfg = SupermaskConfig(
         seed=task["seed"], sparsity=sparsity, prune_ratio=task["prune_ratio"],
-        lock_ratio=task["lock_ratio"], init=InitSpec(weight_init="uniform", score_init="kaiming_normal"),
+        lock_ratio=task["lock_ratio"], allocation="uniform", threshold=task["threshold"],
+        init=InitSpec(weight_init="uniform", score_init="kaiming_normal", scale_by_density=False),
+        compact_scores=True, method="edge_popup",
     )
     initialize(model, cfg)
     torch.manual_seed(task["seed"])
@@ -146,14 +225,6 @@ def run_one(task):
     attach_threshold_hook(opt, model)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=task["steps"])
     rng = np.random.default_rng([task["seed"], 31337])
-    test_x = _test_points(dims[0], task["test_points"], task["target_seed"])
-    test_y = target_forward(mats, test_x)
-
-    def sup_error():
-        with torch.no_grad():
-            out = model(torch.as_tensor(test_x, dtype=torch.float32)).double().numpy()
-        return float(np.max(np.linalg.norm(out - test_y, axis=1)))
-
     for _ in range(task["steps"]):
         x = _sphere(rng, task["batch"], dims[0])
         y = torch.as_tensor(target_forward(mats, x), dtype=torch.float32)
@@ -162,24 +233,60 @@ def run_one(task):
         loss.backward()
         opt.step()
         schedule.step()
-    return {"error": sup_error(), "sparsity": sparsity}
+
+    def outputs(x):
+        with torch.no_grad():
+            return model(torch.as_tensor(x, dtype=torch.float32)).double().numpy()
+
+    val_x = _sphere(np.random.default_rng([task["seed"], 271828]), 1024, dims[0])
+    val_mse = float(np.mean((outputs(val_x) - target_forward(mats, val_x)) ** 2))
+    tx = sphere_points(dims[0], task["test_points"], task["seed"])
+    error = float(np.max(np.linalg.norm(outputs(tx) - target_forward(mats, tx), axis=1)))
+    return {"error": error, "val_mse": val_mse, "sparsity": sparsity}
+
+
+def _share(errors, eps):
+    return sum(e <= eps for e in errors) / len(errors) if errors else math.nan
 
 
 def summarise(rows, config):
-    """For each (setting, eps): the smallest width whose success share over seeds is >= 1 - delta.
+    """Per (setting, eps): the smallest width whose chosen search setting reaches eps.
 
-    Returns a list of dicts with the per-width success shares and that smallest width (None when
-    no width of the grid reaches it).
+    At each (prune_ratio, lock_ratio, width) the search setting with the lowest mean
+    ``val_mse`` over seeds is chosen (ties: the first in :func:`search_settings` order); its
+    share of seeds with error <= eps is ``shares[width]`` and ``chosen[width]`` names it.
+    ``best_shares[width]`` is the largest share over all settings (chosen on the same seeds, so
+    optimistic). ``smallest_width`` is the smallest width whose chosen share is >= 1 - delta
+    (None when no width of the grid reaches it), ``smallest_width_best`` the same for
+    ``best_shares``.
     """
+    settings = search_settings(config)
     out = []
     for p, l in config.freeze_settings:
+        chosen, by_width = {}, {}
+        for w in config.widths:
+            cell = [r for r in rows if r["prune_ratio"] == p and r["lock_ratio"] == l
+                    and r["width"] == w]
+            per_setting = []
+            for s in settings:
+                runs = [r for r in cell if all(r[k] == s[k] for k in SEARCH_KEYS)]
+                mse = np.mean([r["val_mse"] for r in runs]) if runs else math.inf
+                per_setting.append((mse, s, [r["error"] for r in runs]))
+            by_width[w] = per_setting
+            best = min(range(len(per_setting)), key=lambda i: (per_setting[i][0], i))
+            chosen[w] = per_setting[best]
         for eps in config.eps_values:
-            shares = {}
-            for w in config.widths:
-                errs = [r["error"] for r in rows if r["prune_ratio"] == p and r["lock_ratio"] == l
-                        and r["width"] == w]
-                shares[w] = (sum(e <= eps for e in errs) / len(errs)) if errs else math.nan
-            reached = [w for w in config.widths if shares[w] >= 1 - config.delta - 1e-12]
-            out.append({"prune_ratio": p, "lock_ratio": l, "eps": eps, "shares": shares,
-                        "smallest_width": min(reached) if reached else None})
+            shares = {w: _share(chosen[w][2], eps) for w in config.widths}
+            best_shares = {w: max((_share(e, eps) for _, _, e in by_width[w] if e), default=math.nan)
+                           for w in config.widths}
+            bar = 1 - config.delta - 1e-12
+            reached = [w for w in config.widths if shares[w] >= bar]
+            reached_best = [w for w in config.widths if best_shares[w] >= bar]
+            out.append({
+                "prune_ratio": p, "lock_ratio": l, "eps": eps, "shares": shares,
+                "chosen": {w: dict(chosen[w][1]) for w in config.widths},
+                "seeds": {w: len(chosen[w][2]) for w in config.widths},
+                "best_shares": best_shares,
+                "smallest_width": min(reached) if reached else None,
+                "smallest_width_best": min(reached_best) if reached_best else None})
     return out
