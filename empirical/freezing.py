@@ -152,7 +152,7 @@ def freeze_counts(shapes, prune_ratio: float, lock_ratio: float, allocation: str
     choice("lock_method", text("lock_method", lock_method), set(LOCK_METHODS))
     shapes = _shapes(shapes)
     numels = [math.prod(s) for s in shapes]
-    prune_f = 1.0 - allocate(shapes, 1.0 - prune_ratio, allocation)
+    prune_f = _removed_shares(shapes, prune_ratio, allocation)
     if lock_method == "density_distribution":
         lock_f = allocate(shapes, lock_ratio, allocation)
         out = []
@@ -160,13 +160,22 @@ def freeze_counts(shapes, prune_ratio: float, lock_ratio: float, allocation: str
             n_pruned = int(round(p * n))
             out.append((n_pruned, min(int(round(r * n)), n - n_pruned)))
         return out
-    freeze_f = 1.0 - allocate(shapes, 1.0 - prune_ratio - lock_ratio, allocation)
+    freeze_f = _removed_shares(shapes, prune_ratio + lock_ratio, allocation)
     out = []
     for n, p, f in zip(numels, prune_f, freeze_f):
         n_pruned = int(round(p * n))
         n_frozen = max(n_pruned, int(round(f * n)))
         out.append((n_pruned, n_frozen - n_pruned))
     return out
+
+
+def _removed_shares(shapes, removed, allocation):
+    """Per-layer shares removed when the network keeps 1 - ``removed``. Uniform: exactly
+    ``removed`` in every layer (1 - (1 - r) is not r in floating point, which would move
+    round(r n) at a tie such as r n = 3.5)."""
+    if allocation == "uniform":
+        return np.full(len(shapes), float(removed))
+    return 1.0 - allocate(shapes, 1.0 - removed, allocation)
 
 
 def oracle_counts(shapes, kept, freeze_ratio: float, allocation: str = "uniform"):

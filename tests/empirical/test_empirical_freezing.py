@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from empirical.freezing import ALLOCATIONS, FreezeState, allocate, freeze_counts, freeze_pattern
@@ -19,6 +19,7 @@ def test_states_are_the_reference_codes():
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 200), st.floats(0, 0.95), st.floats(0, 1), st.integers(0, 2**32))
+@example(35, 0.1, 0.0, 0)  # p n = 3.5: 1 - (1 - p) would round to 3
 def test_pattern_has_exact_counts(n, p, share, seed):
     lock = (0.999 - p) * share
     n_pruned, n_locked = freeze_counts([(n,)], p, lock)[0]
