@@ -98,24 +98,6 @@ def test_cli_does_not_import_torch_and_trains(tmp_path, capsys):
                  str(tmp_path), "--no-progress"]) == 2
 
 
-def test_digits_comparison_sizes_are_equal():
-    from empirical.digits_compare import n_weights, runs
-    from empirical.freezing import freeze_counts
-    for width in (64, 256):
-        table = list(runs(width))
-        for f in (0.5, 0.7):
-            bits = {}
-            for label, ff, h, kind, p, lock, s in table:
-                if ff == f:
-                    shapes = [(h, 64), (h, h), (10, h)]
-                    frozen = sum(a + b for a, b in freeze_counts(shapes, p, lock))
-                    bits[label] = n_weights(h) - frozen
-            # equal model size up to the integer width of the narrower dense source
-            assert max(bits.values()) - min(bits.values()) <= 2 * width + 74
-            assert bits["frozen source (lock 0.15)"] == bits["randomly pruned source"]
-            assert bits["frozen source (lock 0.05)"] == bits["randomly pruned source"]
-
-
 def test_gin_trains_full_batch_on_arxiv_format(tmp_path, tiny_arxiv):
     hp = T.RunHparams(T.DataHparams("ogbn_arxiv", str(tiny_arxiv)),
                       T.ModelHparams("gin", hidden=(16, 16, 16)),

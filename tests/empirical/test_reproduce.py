@@ -48,7 +48,7 @@ def test_smoke_reproduction_end_to_end(tmp_path):
 
 def test_latex_table_names_the_statements():
     tex = latex_table()
-    assert tex.startswith("\\begin{tabular}") and "Theorem 1" in tex and "Lemma 4" in tex
+    assert tex.startswith("\\begin{tabular}") and "Theorem 1" in tex and "Lemma 8" in tex
 
 
 @pytest.mark.parametrize("kwargs", [dict(scale="huge"), dict(stages=("everything",))])
