@@ -29,6 +29,7 @@ from . import _kernels as _k
 
 __all__ = [
     "MAX_INTERVALS",
+    "MAX_INTERVALS_LIMIT",
     "FreezeState",
     "covers",
     "find_subset",
@@ -36,8 +37,13 @@ __all__ = [
     "subset_sum_error",
 ]
 
-#: Largest number of intervals one solve may hold (per work buffer).
+#: Largest number of intervals one solve may hold (per work buffer), by default.
 MAX_INTERVALS = 2**21
+
+#: The most ``max_intervals`` may be raised to: 2^25 intervals are 1 GiB of work buffers per
+#: solve (per numba thread in Monte Carlo). Past it a request is refused with
+#: InvalidParameterError instead of ending in a MemoryError (or in swap).
+MAX_INTERVALS_LIMIT = 2**25
 
 
 class FreezeState(IntEnum):
@@ -74,7 +80,8 @@ def _target(locked_sum, lo, hi):
 
 
 def _max_intervals(max_intervals):
-    return _validate.integer("max_intervals", max_intervals, minimum=2)
+    return _validate.integer("max_intervals", max_intervals, minimum=2,
+                             maximum=MAX_INTERVALS_LIMIT)
 
 
 def interval_bound(values, eps, lo, hi, widen=0.0):
