@@ -10,6 +10,7 @@ refused), because a flag passed in the place of a count is always a mistake.
 
 import math
 import numbers
+import os
 
 from .errors import InvalidParameterError
 
@@ -121,6 +122,22 @@ def choice(name, value, allowed):
         if match is True:
             return option
     raise InvalidParameterError(f"{name} must be one of {_listing(allowed)!r}, got {value!r}")
+
+
+def path(name, value):
+    """A file-system path as a ``str``: a str or os.PathLike, not empty, without NUL bytes
+    (which every operating-system call would refuse with a ValueError)."""
+    try:
+        value = os.fspath(value)
+    except TypeError:
+        raise InvalidParameterError(
+            f"{name} must be a file path (a str or os.PathLike), got {value!r}") from None
+    if not isinstance(value, str):
+        raise InvalidParameterError(f"{name} must be a str path, got bytes {value!r}")
+    if not value or "\0" in value:
+        raise InvalidParameterError(
+            f"{name} must be a non-empty path without NUL characters, got {value!r}")
+    return value
 
 
 def plain(name, value, _depth=0):

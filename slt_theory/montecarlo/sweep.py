@@ -240,12 +240,7 @@ def _merged_grid(meta, axes):
 # --------------------------------------------------------------------------- writing
 
 def _path(out):
-    try:
-        out = os.fspath(out)
-    except TypeError:
-        raise InvalidParameterError(f"out must be a file path, got {out!r}") from None
-    if not isinstance(out, str) or not out:
-        raise InvalidParameterError(f"out must be a non-empty file path, got {out!r}")
+    out = _validate.path("out", out)
     if os.path.isdir(out):
         raise InvalidParameterError(f"out must be a CSV file, but {out!r} is a folder")
     return out

@@ -20,6 +20,7 @@ import secrets
 import stat
 import subprocess
 
+from .. import _validate
 from .._version import __version__
 
 __all__ = ["git_commit", "git_state", "source_provenance", "write_bytes_atomic",
@@ -60,7 +61,7 @@ def git_state(path=None):
 
     ``dirty`` is True when tracked files differ from the commit (staged or not).
     """
-    cwd = os.path.abspath(path) if path is not None else _PACKAGE_DIR
+    cwd = os.path.abspath(_validate.path("path", path)) if path is not None else _PACKAGE_DIR
     if not os.path.isdir(cwd):
         cwd = os.path.dirname(cwd)
     top = _git(["rev-parse", "--show-toplevel"], cwd)

@@ -190,10 +190,7 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
 
 
 def _out_dir(out_dir):
-    try:
-        out = pathlib.Path(out_dir)
-    except TypeError:
-        raise InvalidParameterError(f"out_dir must be a path, got {out_dir!r}") from None
+    out = pathlib.Path(_validate.path("out_dir", out_dir))
     if out.exists() and not out.is_dir():
         raise InvalidParameterError(f"out_dir must be a folder, but {str(out)!r} is a file")
     return out

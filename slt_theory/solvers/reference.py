@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _validate
 from ..errors import InvalidParameterError
-from .subset_sum import _values
+from .subset_sum import _target, _values
 
 
 def _as_values(values):
@@ -78,9 +78,8 @@ def covers_reference(values, eps, *, locked_sum=0.0, lo=-1.0, hi=1.0):
     >>> covers_reference([0.5], 0.2, lo=-0.5, hi=0.5)
     False
     """
-    eps, lo, hi = _window(eps, lo, hi)
-    locked_sum = _validate.finite("locked_sum", locked_sum)
-    target_lo, target_hi = lo - locked_sum, hi - locked_sum
+    eps, _, _ = _window(eps, lo, hi)
+    target_lo, target_hi = _target(locked_sum, lo, hi)
     cover = covered_set_reference(values, eps, target_lo, target_hi)
     return any(a <= target_lo and b >= target_hi for a, b in cover)
 
@@ -102,11 +101,8 @@ def subset_sum_error_brute_force(values, *, locked_sum=0.0, lo=-1.0, hi=1.0):
     The supremum is attained at lo, at hi or at a midpoint between consecutive sums; distances
     are found by binary search in the sorted sums (memory linear in 2^m).
     """
-    locked_sum = _validate.finite("locked_sum", locked_sum)
-    lo = _validate.finite("lo", lo)
-    hi = _validate.finite("hi", hi)
-    if lo > hi:
-        raise InvalidParameterError(f"lo must be <= hi, got lo={lo!r}, hi={hi!r}")
+    _target(locked_sum, lo, hi)
+    locked_sum, lo, hi = float(locked_sum), float(lo), float(hi)
     sums = np.unique(subset_sums_brute_force(values)) + locked_sum
     mids = (sums[:-1] + sums[1:]) / 2.0
     candidates = np.concatenate([[lo, hi], mids[(mids >= lo) & (mids <= hi)]])

@@ -90,6 +90,11 @@ def _values(values, name="values"):
     arr = np.ascontiguousarray(raw.reshape(-1), dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         raise InvalidParameterError(f"{name} must all be finite numbers")
+    with np.errstate(over="ignore"):
+        total = float(np.abs(arr).sum())
+    if not np.isfinite(total):  # every sum the solver forms must be a finite number too
+        raise InvalidParameterError(
+            f"the sum of |{name}| overflows a float64; scale the values down")
     return arr
 
 
@@ -99,6 +104,10 @@ def _target(locked_sum, lo, hi):
     hi = _validate.finite("hi", hi)
     if lo > hi:
         raise InvalidParameterError(f"lo must be <= hi, got lo={lo!r}, hi={hi!r}")
+    if not all(math.isfinite(x) for x in (hi - lo, lo - locked_sum, hi - locked_sum)):
+        raise InvalidParameterError(
+            f"lo, hi and locked_sum must differ by finite amounts, got lo={lo!r}, hi={hi!r}, "
+            f"locked_sum={locked_sum!r} (a difference overflows)")
     return lo - locked_sum, hi - locked_sum
 
 
