@@ -299,14 +299,16 @@ def _check_header(path, header):
         raise _fail(path, f"n_free_bits must be an integer >= 0, got {n_bits!r}")
     mask = header.get("mask", {"coding": "raw"})
     if not isinstance(mask, dict) or mask.get("coding") not in ("raw", "rice"):
-        raise _fail(path, f"unknown mask coding {mask.get('coding') if isinstance(mask, dict) else mask!r}")
+        coding = mask.get("coding") if isinstance(mask, dict) else mask
+        raise _fail(path, f"unknown mask coding {coding!r}")
     if mask["coding"] == "rice":
         for k in ("k", "minority", "count", "unary_bits"):
             if not _is_int(mask.get(k)) or mask[k] < 0:
                 raise _fail(path, f"mask field {k!r} must be an integer >= 0, got {mask.get(k)!r}")
         if mask["k"] > _RICE_K_MAX or mask["minority"] not in (0, 1):
             raise _fail(path, f"mask k must be <= {_RICE_K_MAX} and minority 0 or 1")
-        if mask["count"] > n_bits or not mask["count"] <= mask["unary_bits"] <= n_bits + mask["count"]:
+        count, unary = mask["count"], mask["unary_bits"]
+        if count > n_bits or not count <= unary <= n_bits + count:
             raise _fail(path, "mask count and unary_bits do not fit n_free_bits")
     tensors = header["tensors"]
     if not isinstance(tensors, list):
@@ -436,8 +438,9 @@ def load_ticket(path, map_location="cpu", max_weights=MAX_WEIGHTS) -> nn.Module:
     path = os.fspath(path)
     config, n_mask, n_stored, tensor_bytes = _plan(path, header, max_weights)
     if offset + n_mask + tensor_bytes != len(data) - _DIGEST:
-        raise _fail(path, f"payload length does not match its header ({len(data) - _DIGEST - offset:,} "
-                          f"bytes, the header accounts for {n_mask + tensor_bytes:,})")
+        raise _fail(path, f"payload length does not match its header "
+                          f"({len(data) - _DIGEST - offset:,} bytes, the header accounts for "
+                          f"{n_mask + tensor_bytes:,})")
     try:
         model = build_model(header["arch"]["name"], **header["arch"]["args"])
         initialize(model, config)

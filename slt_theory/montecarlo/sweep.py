@@ -275,8 +275,8 @@ def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0
           confidence=0.95, progress=True, workers=1, scheduler=None):
     """Run coverage_probability over the grid of all combinations and append the rows to ``out``.
 
-    The grid points run through `slt_theory.runs.executor`: in this process (workers=1, the default),
-    in local processes, or on a Dask cluster (``scheduler``); rows are appended as points finish,
+    The grid points run through `slt_theory.runs.executor`: in this process (workers=1, the
+    default), in local processes, or on a Dask cluster (``scheduler``); rows are appended as points finish,
     by this process only, so the table is the same set of rows whichever executor ran it.
 
     Parameters

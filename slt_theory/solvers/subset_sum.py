@@ -311,7 +311,8 @@ def _states(name, state, shape):
     try:
         arr = np.asarray(state)
     except (TypeError, ValueError) as err:
-        raise InvalidParameterError(f"{name} must be an array of FreezeState codes: {err}") from None
+        raise InvalidParameterError(
+            f"{name} must be an array of FreezeState codes: {err}") from None
     if arr.shape != shape:
         raise InvalidParameterError(f"{name} must have shape {shape}, got {arr.shape}")
     allowed = {int(s) for s in FreezeState}

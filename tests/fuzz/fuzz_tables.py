@@ -201,7 +201,9 @@ def _cli_entry(sub, options, extra=()):
             argv += [opt, v]
         _cli(argv)
 
-    params = {o: CLI_OPTIONS.get(o, paths("s.csv")) for o in options}
+    # a command line holds strings only
+    params = {o: CLI_OPTIONS.get(o, [p for p in paths("s.csv") if isinstance(p, str)])
+              for o in options}
     base = {o: CLI_OPTIONS[o][0] if o in CLI_OPTIONS else "s.csv" for o in options}
     if sub == "sweep":  # --scheduler is passed only when drawn: its base is "not given"
         params["--workers"] = _cli_values("1")

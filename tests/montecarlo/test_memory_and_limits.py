@@ -91,16 +91,16 @@ def test_results_unchanged_in_small_pieces_and_calls(tiny_memory, point, pinned)
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(0, 30), start=st.integers(0, 2 * TRIAL_BLOCK),
        length=st.integers(0, 2 * TRIAL_BLOCK + 5), seed=st.integers(0, 2**40),
-       p=st.sampled_from([0.0, 0.2]), l=st.sampled_from([0.0, 0.3]),
+       p=st.sampled_from([0.0, 0.2]), lk=st.sampled_from([0.0, 0.3]),
        statement=st.sampled_from(["uniform", "pointwise"]),
        freezing=st.sampled_from(["iid", "exact"]),
        distribution=st.sampled_from(["uniform", "product", "normal", "kaiming"]),
        piece=st.integers(1, 40))
-def test_streamed_draws_equal_whole_blocks(n, start, length, seed, p, l, statement, freezing,
+def test_streamed_draws_equal_whole_blocks(n, start, length, seed, p, lk, statement, freezing,
                                            distribution, piece):
     """The fast path (pieces of ``piece`` samples, only the requested rows kept) against the
     plain twin (every block drawn whole, then cut), bit for bit."""
-    opts = _opts(prune_ratio=p, lock_ratio=l, statement=statement, freezing=freezing,
+    opts = _opts(prune_ratio=p, lock_ratio=lk, statement=statement, freezing=freezing,
                  distribution=distribution)
     old = draws.PIECE_BYTES
     draws.PIECE_BYTES = 8 * TRIAL_BLOCK * piece
