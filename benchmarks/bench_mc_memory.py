@@ -36,6 +36,7 @@ EPS = 0.1
 CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
+import slt_theory
 from slt_theory.montecarlo import coverage_probability
 n, trials, opts = json.loads(sys.argv[1])
 coverage_probability(8, 0.1, trials=10)  # numba compilation or cache load, not timed
@@ -46,14 +47,18 @@ try:
 except BaseException as err:  # the impossible request: which error, how fast
     out = {"error": type(err).__name__, "message": str(err)[:160]}
 out["seconds"] = time.perf_counter() - t1
+out["code"] = slt_theory.__file__
 print(json.dumps(out))
 """ % EPS
 
 
 def run_point(pythonpath, point, threads):
     env = {**os.environ, "PYTHONPATH": pythonpath, "NUMBA_NUM_THREADS": str(threads)}
+    # run from an empty folder: `python -c` puts the working folder first on sys.path, which
+    # would import this checkout whatever PYTHONPATH says
     proc = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", CHILD, json.dumps(point)],
-                          capture_output=True, text=True, env=env, check=False)
+                          capture_output=True, text=True, env=env, check=False,
+                          cwd=tempfile.mkdtemp(prefix="bench-cwd-"))
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     try:
         out = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -137,7 +137,14 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
     progress : bool
         Show a tqdm progress bar.
     metadata : dict, optional
-        Written to ``<out_dir>/_meta.json`` (package version, commit, seeds ...) on every call.
+        Written to ``<out_dir>/_meta.json`` (package version, commit, seeds ...) on every call
+        that finishes a task or finds nothing left to do.
+
+    Raises
+    ------
+    InvalidParameterError
+        A bad argument (nothing is written), or what ``fn`` raises for a task: results finished
+        before it are kept, and the folder is only created with the first result.
 
     Returns
     -------
@@ -163,11 +170,19 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
         keyed.setdefault(run_key(task), task)
     todo = [t for k, t in keyed.items() if not _finished(out / f"{k}.json", t)]
     executor = get_executor(scheduler, workers) if todo else None  # connects before any write
-    out.mkdir(parents=True, exist_ok=True)
-    if metadata is not None:
-        write_json_atomic(out / "_meta.json", metadata)
-    if todo:
+
+    def start():
+        # the folder and metadata appear with the first result (or at once when nothing is left
+        # to run), so that a sweep whose first task fails leaves nothing behind
+        out.mkdir(parents=True, exist_ok=True)
+        if metadata is not None:
+            write_json_atomic(out / "_meta.json", metadata)
+
+    if not todo:
+        start()
+    else:
         provenance = source_provenance()
+        started = False
         bar = None
         if progress:
             from tqdm import tqdm
@@ -177,6 +192,9 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
         try:
             for task, result in executor.map_unordered(fn, todo):
                 result = _json_result(result)
+                if not started:
+                    start()
+                    started = True
                 write_json_atomic(out / f"{run_key(task)}.json", {
                     "params": task, "result": result,
                     "checksum": record_checksum(task, result), "provenance": provenance})

@@ -56,7 +56,10 @@ MC = dict(prune_ratio=reals(0.25, 0.0), lock_ratio=reals(0.25, 0.0),
 MC_BASE = dict(prune_ratio=0.0, lock_ratio=0.0, statement="uniform", freezing="iid",
                distribution="uniform", lo=-1.0, hi=1.0, seed=0)
 TASK = dict(n=6, eps=0.2, trials=30, seed=1)
+# a task that fails inside fn comes alone: results finished before a failing task are kept
+# (that is resuming, not a refusal), so only a failing first task must leave nothing
 TASKS = [[TASK], [TASK, dict(TASK, n=8)], [], [3], ["x"], [dict(TASK, n=float("nan"))],
+         [dict(TASK, unknown=1)], [dict(TASK, n=-1)], [{}],
          [dict(TASK, n=_Opaque())], [{1: 2}], "abc", None, _Opaque(), {"n": 3}]
 
 # --------------------------------------------------------------------------- the table
