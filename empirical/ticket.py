@@ -200,10 +200,15 @@ MAX_HEADER_BYTES = 2**20
 TENSOR_DTYPES = ("<f2", "<f4", "<f8", "|i1", "|u1", "<i2", "<i4", "<i8", "|b1")
 _RICE_K_MAX = 32  # the writer tries k in 0..31
 _ARCH_LIST_MAX = MAX_LAYERS
-_SUPERMASK_FIELDS = {"seed": int, "sparsity": float, "prune_ratio": float, "lock_ratio": float,
-                     "allocation": str, "threshold": str, "init": dict, "compact_scores": bool,
-                     "method": str}
-_INIT_FIELDS = {"weight_init": str, "score_init": str, "scale_by_density": bool}
+
+
+def _json_fields(cls):
+    """Field name -> the JSON type a header must hold for it, read from the dataclass itself
+    (so that a field added to SupermaskConfig or InitSpec is accepted without editing this
+    file); None where the annotation names no plain type (its own checks then decide)."""
+    kinds = {"int": int, "float": float, "str": str, "bool": bool, "InitSpec": dict}
+    return {f.name: kinds.get(f.type if isinstance(f.type, str) else f.type.__name__)
+            for f in dataclasses.fields(cls)}
 
 
 def _fail(path, message):
@@ -285,15 +290,23 @@ def _check_header(path, header):
     sm = header["supermask"]
     if not isinstance(sm, dict) or not isinstance(sm.get("init", {}), dict):
         raise _fail(path, "supermask must be an object (with an object 'init')")
-    for fields, where in ((_SUPERMASK_FIELDS, sm), (_INIT_FIELDS, sm.get("init", {}))):
+    from .init import InitSpec
+
+    for fields, where in ((_json_fields(SupermaskConfig), sm),
+                          (_json_fields(InitSpec), sm.get("init", {}))):
         for k, v in where.items():
-            want = fields.get(k)
-            if want is None:
+            if k not in fields:
                 raise _fail(path, f"unknown supermask field {k!r}")
-            ok = (_is_int(v) if want is int else _is_number(v) if want is float
-                  else isinstance(v, want))
+            want = fields[k]
+            if want is None:  # no plain type to check: a JSON scalar, judged by the config
+                ok, what = v is None or isinstance(v, (bool, int, float, str)), "scalar"
+            else:
+                ok = (_is_int(v) if want is int else _is_number(v) if want is float
+                      else isinstance(v, want))
+                what = {int: "integer", float: "number", str: "string", bool: "boolean",
+                        dict: "object"}[want]
             if not ok:
-                raise _fail(path, f"supermask field {k!r} must be a {want.__name__}, got {v!r}")
+                raise _fail(path, f"supermask field {k!r} must be a JSON {what}, got {v!r}")
     n_bits = header["n_free_bits"]
     if not _is_int(n_bits) or n_bits < 0:
         raise _fail(path, f"n_free_bits must be an integer >= 0, got {n_bits!r}")

@@ -28,7 +28,7 @@ def _run(entry, data, tmp_path_factory):
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
-@settings(max_examples=12, **_SETTINGS)
+@settings(max_examples=10, **_SETTINGS)
 @given(data=st.data())
 def test_bad_values_give_documented_errors_and_write_nothing(entry, data, tmp_path_factory):
     _run(entry, data, tmp_path_factory)

@@ -180,9 +180,11 @@ if __name__ == "__main__":
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("where", ["main", "thread"])
+@pytest.mark.parametrize("where", [pytest.param("main", marks=pytest.mark.slow), "thread"])
 def test_pool_workers_exit_when_the_parent_is_killed(tmp_path, where):
-    """kill -9 of a process whose two pool workers are inside tasks: both exit."""
+    """kill -9 of a process whose two pool workers are inside tasks: both exit. From a thread,
+    PR_SET_PDEATHSIG is not used and the watchdog alone must act (default tier); from the main
+    thread both act (slow tier; the `slt mc sweep` kill test below covers that path too)."""
     (tmp_path / "orphan_driver.py").write_text(POOL_DRIVER)
     marker = tmp_path / "running"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), ROOT])}
