@@ -25,7 +25,7 @@ from slt_theory._validate import path as _path
 from slt_theory.errors import InvalidParameterError
 from slt_theory.runs.provenance import write_bytes_atomic
 
-from .freezing import FreezeState, freeze_counts
+from .freezing import FreezeState
 from .layers import SupermaskConfig, initialize, supermask_layers
 from .models import build_model
 
@@ -206,9 +206,19 @@ def _json_fields(cls):
     """Field name -> the JSON type a header must hold for it, read from the dataclass itself
     (so that a field added to SupermaskConfig or InitSpec is accepted without editing this
     file); None where the annotation names no plain type (its own checks then decide)."""
-    kinds = {"int": int, "float": float, "str": str, "bool": bool, "InitSpec": dict}
+    kinds = {"int": int, "float": float, "str": str, "bool": bool, "InitSpec": dict,
+             "tuple": list, "list": list}
     return {f.name: kinds.get(f.type if isinstance(f.type, str) else f.type.__name__)
             for f in dataclasses.fields(cls)}
+
+
+def _scalar(v):
+    return v is None or isinstance(v, (bool, int, float, str))
+
+
+def _short_list(v):
+    # per-layer lists (e.g. densities): at most one entry per layer, of JSON scalars
+    return isinstance(v, list) and len(v) <= MAX_LAYERS and all(map(_scalar, v))
 
 
 def _fail(path, message):
@@ -298,13 +308,13 @@ def _check_header(path, header):
             if k not in fields:
                 raise _fail(path, f"unknown supermask field {k!r}")
             want = fields[k]
-            if want is None:  # no plain type to check: a JSON scalar, judged by the config
-                ok, what = v is None or isinstance(v, (bool, int, float, str)), "scalar"
+            if want is None:  # no plain type to check: judged by the config itself
+                ok, what = _scalar(v) or _short_list(v), "scalar or a short list of them"
             else:
                 ok = (_is_int(v) if want is int else _is_number(v) if want is float
-                      else isinstance(v, want))
+                      else _short_list(v) if want is list else isinstance(v, want))
                 what = {int: "integer", float: "number", str: "string", bool: "boolean",
-                        dict: "object"}[want]
+                        dict: "object", list: f"list of at most {MAX_LAYERS} scalars"}[want]
             if not ok:
                 raise _fail(path, f"supermask field {k!r} must be a JSON {what}, got {v!r}")
     n_bits = header["n_free_bits"]
@@ -323,6 +333,8 @@ def _check_header(path, header):
         count, unary = mask["count"], mask["unary_bits"]
         if count > n_bits or not count <= unary <= n_bits + count:
             raise _fail(path, "mask count and unary_bits do not fit n_free_bits")
+        if unary + count * mask["k"] >= max(n_bits, 1):  # the writer codes only when smaller
+            raise _fail(path, "a Rice-coded mask must be shorter than n_free_bits raw bits")
     tensors = header["tensors"]
     if not isinstance(tensors, list):
         raise _fail(path, "tensors must be a list")
@@ -372,8 +384,6 @@ def _plan(path, header, max_weights):
         if n_weights > max_weights:
             raise _fail(path, f"the architecture has {n_weights:,} weights, more than MAX_WEIGHTS "
                               f"= {max_weights:,} (raise max_weights for a larger model)")
-        counts = freeze_counts([m.weight_shape for _, m in layers], config.prune_ratio,
-                               config.lock_ratio, config.allocation)
         state = skeleton.state_dict()
     except TicketFormatError:
         raise
@@ -384,10 +394,12 @@ def _plan(path, header, max_weights):
         raise _fail(path, f"header describes no valid source: {type(err).__name__}: "
                           f"{str(err).splitlines()[0] if str(err) else ''}") from None
     weights = config.method == "weights"
-    n_free = 0 if weights else sum(m.numel - p - lk for (_, m), (p, lk) in zip(layers, counts))
-    if header["n_free_bits"] != n_free:
-        raise _fail(path, f"{header['n_free_bits']:,} mask bits but the source has {n_free:,} "
-                          "free weights")
+    # The exact FREE count comes from the freeze counts that initialize draws (allocation, lock
+    # method, oracle densities); before allocating, the mask may not exceed the weights (0 for
+    # a weight-trained model); after initialize, load_ticket checks the exact count.
+    if header["n_free_bits"] > (0 if weights else n_weights):
+        raise _fail(path, f"{header['n_free_bits']:,} mask bits but the source has only "
+                          f"{0 if weights else n_weights:,} weights that could be free")
     skip = set()
     for lname, _ in layers:
         prefix = f"{lname}." if lname else ""
@@ -409,7 +421,7 @@ def _plan(path, header, max_weights):
                               f"{want} {list(t.shape)}")
         tensor_bytes += math.prod(e["shape"]) * np.dtype(e["dtype"]).itemsize
     mask = header.get("mask", {"coding": "raw"})
-    n_stored = (n_free if mask["coding"] == "raw"
+    n_stored = (header["n_free_bits"] if mask["coding"] == "raw"
                 else mask["unary_bits"] + mask["count"] * mask["k"])
     return config, math.ceil(n_stored / 8), n_stored, tensor_bytes
 
@@ -460,6 +472,9 @@ def load_ticket(path, map_location="cpu", max_weights=MAX_WEIGHTS) -> nn.Module:
     except InvalidParameterError as err:
         raise _fail(path, f"header describes no valid source: {err}") from None
     n_bits = header["n_free_bits"]
+    n_free = sum(layer.n_free for _, layer in supermask_layers(model) if not layer.train_weights)
+    if n_free != n_bits:
+        raise _fail(path, f"{n_bits:,} mask bits but the source has {n_free:,} free weights")
     mask_meta = header.get("mask", {"coding": "raw"})
     bits = np.unpackbits(np.frombuffer(data, np.uint8, n_mask, offset), count=n_stored)
     if mask_meta["coding"] == "rice":
@@ -487,8 +502,6 @@ def load_ticket(path, map_location="cpu", max_weights=MAX_WEIGHTS) -> nn.Module:
             full[layer.freeze_state.flatten() == FreezeState.FREE] = kept
             layer.scores.data = full
         layer.threshold.fill_(0.5)
-    if pos != n_bits:  # the plan counted the same FREE weights; a mismatch is a library bug
-        raise _fail(path, f"{n_bits} mask bits but the source has {pos} free weights")
     try:
         model.load_state_dict(state, strict=False)
     except RuntimeError as err:  # pragma: no cover - shapes were checked by the plan

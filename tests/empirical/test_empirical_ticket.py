@@ -396,3 +396,32 @@ def test_fuzzed_headers_long(tmp_path_factory, valid_ticket, data):
     """The same fuzz, longer (slow tier)."""
     test_fuzzed_headers_only_ever_raise_ticket_format_error.hypothesis.inner_test(
         tmp_path_factory, valid_ticket, data)
+
+
+def test_header_field_types_come_from_the_dataclasses():
+    """A field added to SupermaskConfig needs no change to the loader: its JSON type is read
+    from the annotation (tuples as lists), and a field of another annotation is left to the
+    config's own checks."""
+    import dataclasses
+
+    from empirical.ticket import _json_fields
+
+    @dataclasses.dataclass
+    class Config:
+        a: int = 0
+        b: float = 0.0
+        c: tuple = ()
+        d: "Unusual" = None  # noqa: F821 - an annotation the loader does not know
+
+    assert _json_fields(Config) == {"a": int, "b": float, "c": list, "d": None}
+    assert set(_json_fields(SupermaskConfig)) == {f.name for f in
+                                                  dataclasses.fields(SupermaskConfig)}
+
+
+def test_rice_mask_longer_than_raw_is_refused(tmp_path, valid_ticket):
+    header, payload = _split(valid_ticket[1])
+    assert header["mask"]["coding"] == "rice"
+    header["mask"]["unary_bits"] = header["n_free_bits"]  # coded >= raw: never written
+    path = _craft(tmp_path / "c.ticket", json.dumps(header), payload)
+    with pytest.raises(TicketFormatError, match="shorter than n_free_bits"):
+        load_ticket(path)
