@@ -1,7 +1,8 @@
 """The Monte Carlo room: how often n random samples, partly pruned and partly locked, eps-cover
 the target, with exact binomial intervals, the empirical n*, and resumable grid sweeps.
 
-- :mod:`.draws`: the random inputs of every trial (numpy streams keyed by seed and trial);
+- :mod:`.draws`: the random inputs of every trial (numpy streams keyed by seed and trial), read
+  in pieces within MEMORY_BUDGET;
 - :mod:`.coverage`: `coverage_probability` and per-trial outcomes (the numba solver);
 - :mod:`.required`: `empirical_required_samples` (the Monte Carlo n*);
 - :mod:`.confidence`: Clopper-Pearson bounds;

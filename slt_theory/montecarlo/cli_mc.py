@@ -5,6 +5,8 @@
     slt mc sweep --out results/sweep.csv --n 10 20 40 --eps 0.1 0.01 --prune-ratio 0 0.5
 
 A killed `slt mc sweep` resumes when run again with the same command (slt_theory.montecarlo.sweep).
+Every option is checked (and a Dask scheduler reached) before a sweep writes anything; a bad one
+exits with status 2 and a message naming it. At most 10,000,000 trials per point.
 """
 
 import dataclasses

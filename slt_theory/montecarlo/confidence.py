@@ -9,9 +9,14 @@ from ..errors import InvalidParameterError
 __all__ = ["clopper_pearson", "lower_confidence_bound", "upper_confidence_bound"]
 
 
+# Counts are handed to scipy as floats: beyond 2^53 they are no longer exact (and huge Python
+# ints are refused by its ufuncs), and no Monte Carlo run comes near.
+_MAX_COUNT = 2**53
+
+
 def _counts(successes, trials):
-    trials = _validate.integer("trials", trials, minimum=1)
-    successes = _validate.integer("successes", successes, minimum=0)
+    trials = _validate.integer("trials", trials, minimum=1, maximum=_MAX_COUNT)
+    successes = _validate.integer("successes", successes, minimum=0, maximum=_MAX_COUNT)
     if successes > trials:
         raise InvalidParameterError(f"successes must be <= trials={trials}, got {successes}")
     return successes, trials

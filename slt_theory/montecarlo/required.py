@@ -3,11 +3,14 @@
 import dataclasses
 
 from .. import _validate
-from ..errors import InvalidParameterError
-from ..solvers.subset_sum import MAX_INTERVALS
+from ..errors import InvalidParameterError, ResourceLimitError
+from ..solvers.subset_sum import MAX_INTERVALS, _max_intervals
+from . import coverage as _cov
 from .confidence import lower_confidence_bound
-from .coverage import _coverage
 from .draws import _options, _seed
+
+#: Largest ``n_max``: 2^20 samples per trial (the memory budget of one trial allows a few million).
+MAX_N = 2**20
 
 __all__ = ["RequiredSamples", "empirical_required_samples"]
 
@@ -44,6 +47,12 @@ def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, t
     same seed, so the curve uses common random numbers; the answers are the smallest n on the
     searched curve (exact when coverage is monotone in n between the powers of two).
 
+    Parameters are those of :func:`~slt_theory.montecarlo.coverage_probability`, and
+    ``n_max`` (1 <= n_max <= MAX_N = 2^20), the largest n searched.
+
+    Limits. The whole search draws at most MAX_DRAWS random numbers (as one coverage call); it
+    raises ResourceLimitError, saying how far it got, before the evaluation that would pass it.
+
     Returns
     -------
     RequiredSamples
@@ -57,18 +66,30 @@ def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, t
     """
     eps = _validate.positive("eps", eps)
     delta = _validate.open_unit("delta", delta)
-    trials = _validate.integer("trials", trials, minimum=1)
+    trials = _cov._trials(trials)
     seed = _seed(seed)
     confidence = _validate.open_unit("confidence", confidence)
-    n_max = _validate.integer("n_max", n_max, minimum=1)
+    n_max = _validate.integer("n_max", n_max, minimum=1, maximum=MAX_N)
     opts = _options(prune_ratio, lock_ratio, statement, freezing, distribution, lo, hi)
-    max_intervals = _validate.integer("max_intervals", max_intervals, minimum=2)
+    max_intervals = _max_intervals(max_intervals)
+    _cov.rows_per_call(n_max, opts)  # the largest n must fit the memory budget
     target = 1.0 - delta
     seen = {}
+    drawn = 0
 
     def evaluate(n):
+        nonlocal drawn
         if n not in seen:
-            seen[n] = _coverage(n, eps, trials, seed, opts, 0.95, max_intervals)
+            rows = _cov.rows_per_call(n, opts)
+            more = _cov.drawn_numbers(n, 0, trials, opts, rows)
+            if drawn + more > _cov.MAX_DRAWS:
+                raise ResourceLimitError(
+                    f"the search for n* has drawn {drawn:,} random numbers up to n={max(seen)}; "
+                    f"n={n} would pass MAX_DRAWS = {_cov.MAX_DRAWS:,} "
+                    "(slt_theory.montecarlo.coverage.MAX_DRAWS); use fewer trials, a larger eps "
+                    "or a smaller n_max")
+            drawn += more
+            seen[n] = _cov._coverage(n, eps, trials, seed, opts, 0.95, max_intervals, rows)
         return seen[n]
 
     def confident(r):

@@ -17,13 +17,21 @@ import numpy as np
 
 from .. import _validate
 from ..errors import InvalidParameterError
+from .subset_sum import _target, _values
 
 
 def _as_values(values):
-    arr = np.asarray(values, dtype=float).reshape(-1)
-    if not np.all(np.isfinite(arr)):
-        raise InvalidParameterError("values must all be finite numbers")
-    return arr
+    # the same input checks as the fast solvers, so that twin and solver refuse alike
+    return _values(values)
+
+
+def _window(eps, lo, hi):
+    eps = _validate.positive("eps", eps)
+    lo = _validate.finite("lo", lo)
+    hi = _validate.finite("hi", hi)
+    if lo > hi:
+        raise InvalidParameterError(f"lo must be <= hi, got lo={lo!r}, hi={hi!r}")
+    return eps, lo, hi
 
 
 def _merge(intervals):
@@ -47,6 +55,7 @@ def covered_set_reference(values, eps, lo=-1.0, hi=1.0):
     no longer move into [lo, hi] are dropped (they cannot contribute to the final answer).
     """
     values = _as_values(values)
+    eps, lo, hi = _window(eps, lo, hi)
     # suffix sums of the positive and negative parts: what values k+1..m can still add
     pos_left = np.concatenate([np.cumsum(np.clip(values, 0, None)[::-1])[::-1], [0.0]])
     neg_left = np.concatenate([np.cumsum(np.clip(values, None, 0)[::-1])[::-1], [0.0]])
@@ -69,13 +78,8 @@ def covers_reference(values, eps, *, locked_sum=0.0, lo=-1.0, hi=1.0):
     >>> covers_reference([0.5], 0.2, lo=-0.5, hi=0.5)
     False
     """
-    eps = _validate.positive("eps", eps)
-    locked_sum = _validate.finite("locked_sum", locked_sum)
-    lo = _validate.finite("lo", lo)
-    hi = _validate.finite("hi", hi)
-    if lo > hi:
-        raise InvalidParameterError(f"lo must be <= hi, got lo={lo!r}, hi={hi!r}")
-    target_lo, target_hi = lo - locked_sum, hi - locked_sum
+    eps, _, _ = _window(eps, lo, hi)
+    target_lo, target_hi = _target(locked_sum, lo, hi)
     cover = covered_set_reference(values, eps, target_lo, target_hi)
     return any(a <= target_lo and b >= target_hi for a, b in cover)
 
@@ -97,6 +101,8 @@ def subset_sum_error_brute_force(values, *, locked_sum=0.0, lo=-1.0, hi=1.0):
     The supremum is attained at lo, at hi or at a midpoint between consecutive sums; distances
     are found by binary search in the sorted sums (memory linear in 2^m).
     """
+    _target(locked_sum, lo, hi)
+    locked_sum, lo, hi = float(locked_sum), float(lo), float(hi)
     sums = np.unique(subset_sums_brute_force(values)) + locked_sum
     mids = (sums[:-1] + sums[1:]) / 2.0
     candidates = np.concatenate([[lo, hi], mids[(mids >= lo) & (mids <= hi)]])
@@ -108,12 +114,15 @@ def subset_sum_error_brute_force(values, *, locked_sum=0.0, lo=-1.0, hi=1.0):
 
 def covers_brute_force(values, eps, *, locked_sum=0.0, lo=-1.0, hi=1.0):
     """The same question as covers_reference, answered by enumerating all subset sums."""
+    eps = _validate.positive("eps", eps)
     return subset_sum_error_brute_force(values, locked_sum=locked_sum, lo=lo, hi=hi) <= eps
 
 
 def find_subset_brute_force(values, target, eps):
     """Indices of a subset whose sum is within eps of target, or None; by enumeration."""
     values = _as_values(values)
+    target = _validate.finite("target", target)
+    eps = _validate.positive("eps", eps)
     if values.size > 20:
         raise InvalidParameterError(f"brute force takes at most 20 values, got {values.size}")
     for r in range(values.size + 1):

@@ -16,6 +16,15 @@ Memory. The solver keeps at most ``MAX_INTERVALS`` intervals (32 bytes each in t
 buffers, so 64 MiB at the default). Disjoint intervals of length >= 2 eps inside a window of
 width W number at most W / (2 eps) + 3, so small problems never reach the limit; a problem that
 would needs more than the limit raises InvalidParameterError instead of allocating more.
+``max_intervals`` itself may be raised up to MAX_INTERVALS_LIMIT (2^25 intervals, 1 GiB); past
+that a request is refused rather than ending in a MemoryError.
+
+Work. One scan costs O(m * min(max_intervals, W / (2 eps))) for m values (usually far less: the
+scan stops once the target is covered), so time, like memory, is bounded by ``max_intervals``;
+``subset_sum_error`` runs at most ~45 scans (eps halves down to 1e-13 of the target's scale).
+
+Input. Values must be real numbers: boolean, complex, string or object arrays are refused with
+InvalidParameterError (numpy would otherwise read ``True`` as 1.0 or drop imaginary parts).
 """
 
 import math
@@ -29,6 +38,7 @@ from . import _kernels as _k
 
 __all__ = [
     "MAX_INTERVALS",
+    "MAX_INTERVALS_LIMIT",
     "FreezeState",
     "covers",
     "find_subset",
@@ -36,8 +46,13 @@ __all__ = [
     "subset_sum_error",
 ]
 
-#: Largest number of intervals one solve may hold (per work buffer).
+#: Largest number of intervals one solve may hold (per work buffer), by default.
 MAX_INTERVALS = 2**21
+
+#: The most ``max_intervals`` may be raised to: 2^25 intervals are 1 GiB of work buffers per
+#: solve (per numba thread in Monte Carlo). Past it a request is refused with
+#: InvalidParameterError instead of ending in a MemoryError (or in swap).
+MAX_INTERVALS_LIMIT = 2**25
 
 
 class FreezeState(IntEnum):
@@ -52,15 +67,34 @@ class FreezeState(IntEnum):
 
 
 def _values(values, name="values"):
+    """A contiguous 1-D float64 copy of ``values``: real numbers only (no booleans, complex
+    numbers or strings, which numpy would silently turn into numbers or refuse obscurely)."""
+    if isinstance(values, (str, bytes, dict)) or values is None:
+        raise InvalidParameterError(f"{name} must be an array of real numbers, got {values!r}")
     try:
-        arr = np.asarray(values, dtype=np.float64)
+        raw = np.asarray(values)
     except (TypeError, ValueError) as err:
-        raise InvalidParameterError(f"{name} must be an array of real numbers, got {values!r}") from err
-    if arr.ndim > 1:
-        raise InvalidParameterError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    arr = np.ascontiguousarray(arr.reshape(-1))
+        raise InvalidParameterError(f"{name} must be an array of real numbers: {err}") from None
+    if raw.dtype.kind == "O":  # ragged or mixed: let numpy try real numbers once
+        try:
+            raw = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise InvalidParameterError(
+                f"{name} must be an array of real numbers: {err}") from None
+    if raw.dtype.kind not in "iuf":
+        raise InvalidParameterError(
+            f"{name} must be an array of real numbers, got dtype {raw.dtype} "
+            f"({'booleans are not numbers here' if raw.dtype.kind == 'b' else raw.dtype.name})")
+    if raw.ndim > 1:
+        raise InvalidParameterError(f"{name} must be one-dimensional, got shape {raw.shape}")
+    arr = np.ascontiguousarray(raw.reshape(-1), dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         raise InvalidParameterError(f"{name} must all be finite numbers")
+    with np.errstate(over="ignore"):
+        total = float(np.abs(arr).sum())
+    if not np.isfinite(total):  # every sum the solver forms must be a finite number too
+        raise InvalidParameterError(
+            f"the sum of |{name}| overflows a float64; scale the values down")
     return arr
 
 
@@ -70,11 +104,16 @@ def _target(locked_sum, lo, hi):
     hi = _validate.finite("hi", hi)
     if lo > hi:
         raise InvalidParameterError(f"lo must be <= hi, got lo={lo!r}, hi={hi!r}")
+    if not all(math.isfinite(x) for x in (hi - lo, lo - locked_sum, hi - locked_sum)):
+        raise InvalidParameterError(
+            f"lo, hi and locked_sum must differ by finite amounts, got lo={lo!r}, hi={hi!r}, "
+            f"locked_sum={locked_sum!r} (a difference overflows)")
     return lo - locked_sum, hi - locked_sum
 
 
 def _max_intervals(max_intervals):
-    return _validate.integer("max_intervals", max_intervals, minimum=2)
+    return _validate.integer("max_intervals", max_intervals, minimum=2,
+                             maximum=MAX_INTERVALS_LIMIT)
 
 
 def interval_bound(values, eps, lo, hi, widen=0.0):
@@ -267,11 +306,17 @@ def find_subset(values, target, eps, *, max_intervals=MAX_INTERVALS):
 
 
 def _states(name, state, shape):
-    arr = np.asarray(state)
+    if isinstance(state, (str, bytes, dict)) or state is None:
+        raise InvalidParameterError(f"{name} must be an array of FreezeState codes, got {state!r}")
+    try:
+        arr = np.asarray(state)
+    except (TypeError, ValueError) as err:
+        raise InvalidParameterError(
+            f"{name} must be an array of FreezeState codes: {err}") from None
     if arr.shape != shape:
         raise InvalidParameterError(f"{name} must have shape {shape}, got {arr.shape}")
     allowed = {int(s) for s in FreezeState}
-    if arr.size and not np.isin(arr, list(allowed)).all():
+    if arr.size and (arr.dtype.kind not in "iuf" or not np.isin(arr, list(allowed)).all()):
         raise InvalidParameterError(
             f"{name} must hold FreezeState codes {sorted(allowed)} (PRUNED, FREE, LOCKED)")
     return arr.astype(np.int8)

@@ -1,5 +1,6 @@
 """Ticket files: exact round trip, size accounting against the file, refusal of bad files."""
 
+import json
 import math
 import os
 
@@ -202,3 +203,226 @@ def test_entropy_codec_round_trips_any_bits():
             bits = (rng.random(n) < q).astype(np.uint8)
             coded, meta = _rice_encode(bits)
             assert np.array_equal(_rice_decode(coded, meta, n), bits)
+
+
+# --------------------------------------------------------------------------- crafted headers
+
+def _peak_growth(fn):
+    """(result or exception, growth of the peak resident memory during fn() in bytes); the
+    growth is None where /proc/self/clear_refs cannot reset the peak (not Linux)."""
+    def status(key):
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM, the peak resident set size, to the current one
+        before = status("VmRSS")
+    except OSError:
+        before = None
+    try:
+        out = fn()
+    except Exception as err:  # noqa: BLE001 - the caller asserts on the type
+        out = err
+    return out, None if before is None else status("VmHWM") - before
+
+
+def _split(path):
+    import struct
+    data = path.read_bytes()
+    magic, version, hlen = struct.unpack_from("<8sII", data)
+    return json.loads(data[16:16 + hlen]), data[16 + hlen:-32]
+
+
+def _craft(path, header_text, payload):
+    """A ticket with this header text and payload and a *valid* checksum."""
+    import hashlib
+    import struct
+    body = header_text if isinstance(header_text, bytes) else header_text.encode()
+    blob = struct.pack("<8sII", b"FSLTKT\r\n", FORMAT_VERSION, len(body)) + body + payload
+    path.write_bytes(blob + hashlib.sha256(blob).digest())
+    return path
+
+
+@pytest.fixture(scope="module")
+def valid_ticket(tmp_path_factory):
+    model, x = trained("mlp", prune_ratio=0.3, lock_ratio=0.2)
+    path = tmp_path_factory.mktemp("valid") / "a.ticket"
+    save_ticket(model, path)
+    coded = path.with_name("coded.ticket")
+    save_ticket(initialize(build_model("mlp", in_features=12, hidden=[24, 24], out_features=3),
+                           SupermaskConfig(seed=1, sparsity=0.95, prune_ratio=0.5)), coded,
+                entropy_code=True)
+    return path, coded
+
+
+# Each of these made the loader of issue 12 crash with a non-format error, or allocate tens of GB.
+CRAFTED = {
+    "hidden 40 GB": lambda h: h["arch"]["args"].update(hidden=[10**9, 10**9]),
+    "n_free_bits 931 GiB": lambda h: h.update(n_free_bits=8 * 10**12),
+    "rice n_free_bits": lambda h: (h.update(n_free_bits=8 * 10**12),
+                                   h.update(mask={"coding": "rice", "k": 3, "minority": 1,
+                                                  "count": 0, "unary_bits": 0})),
+    "big-endian tensor": lambda h: h["tensors"][0].update(dtype=">f4"),
+    "object dtype": lambda h: h["tensors"][0].update(dtype="O"),
+    "header is a list": lambda h: h.clear(),
+    "mask is a string": lambda h: h.update(mask="raw"),
+    "rice without k": lambda h: h.update(mask={"coding": "rice", "count": 1}),
+    "rice k huge": lambda h: h.update(mask={"coding": "rice", "k": 10**6, "minority": 0,
+                                            "count": 1, "unary_bits": 1}),
+    "negative shape": lambda h: h["tensors"][0].update(shape=[-1, -24]),
+    "shape of floats": lambda h: h["tensors"][0].update(shape=[1.5]),
+    "huge shape": lambda h: h["tensors"][0].update(shape=[2**62, 2**62]),
+    "tensors missing": lambda h: h.pop("tensors"),
+    "tensor without name": lambda h: h["tensors"][0].pop("name"),
+    "arch unknown": lambda h: h["arch"].update(name="transformer"),
+    "arch args list": lambda h: h["arch"].update(args=[1, 2]),
+    "gin a million layers": lambda h: h.update(arch={"name": "gin",
+                                                     "args": {"num_layers": 10**6}}),
+    "width 1e300": lambda h: h["arch"]["args"].update(width=1e300),
+    "supermask unknown key": lambda h: h["supermask"].update(eval="__import__('os')"),
+    "sparsity a string": lambda h: h["supermask"].update(sparsity="0.5"),
+    "seed a bool": lambda h: h["supermask"].update(seed=True),
+    "init not a dict": lambda h: h["supermask"].update(init=[1]),
+    "n_free_bits negative": lambda h: h.update(n_free_bits=-8),
+    "n_free_bits a float": lambda h: h.update(n_free_bits=1e300),
+    "duplicate tensor": lambda h: h["tensors"].append(dict(h["tensors"][0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_crafted_header_is_a_format_error_and_allocates_nothing(tmp_path, valid_ticket, name):
+    header, payload = _split(valid_ticket[0])
+    if name == "header is a list":
+        text = "[1, 2, 3]"
+    else:
+        CRAFTED[name](header)
+        text = json.dumps(header)
+    path = _craft(tmp_path / "c.ticket", text, payload)
+    out, growth = _peak_growth(lambda: load_ticket(path))
+    assert isinstance(out, TicketFormatError), repr(out)
+    assert str(path) in str(out)
+    assert growth is None or growth < 200 * 2**20, growth
+
+
+@pytest.mark.parametrize("text", ['{"arch": Infinity}', '{"n_free_bits": NaN}',
+                                  "[" * 100_000 + "]" * 100_000, '{"a": 1', "\xff\xfe",
+                                  '"just a string"', "null"])
+def test_unparsable_headers_are_format_errors(tmp_path, valid_ticket, text):
+    _, payload = _split(valid_ticket[0])
+    path = _craft(tmp_path / "c.ticket", text.encode("latin-1"), payload)
+    with pytest.raises(TicketFormatError):
+        load_ticket(path)
+    with pytest.raises(TicketFormatError):
+        read_header(path)
+
+
+def test_header_longer_than_the_file_is_a_format_error(tmp_path, valid_ticket):
+    import hashlib
+    import struct
+    data = bytearray(valid_ticket[0].read_bytes())
+    struct.pack_into("<I", data, 12, 2**31)
+    data[-32:] = hashlib.sha256(bytes(data[:-32])).digest()
+    (tmp_path / "c.ticket").write_bytes(bytes(data))
+    with pytest.raises(TicketFormatError, match="header length"):
+        load_ticket(tmp_path / "c.ticket")
+
+
+def test_the_weight_cap_is_documented_and_can_be_raised(valid_ticket):
+    from empirical.ticket import MAX_WEIGHTS
+    with pytest.raises(TicketFormatError, match="MAX_WEIGHTS"):
+        load_ticket(valid_ticket[0], max_weights=100)
+    assert MAX_WEIGHTS == 2**27 and load_ticket(valid_ticket[0], max_weights=10**6) is not None
+    with pytest.raises(InvalidParameterError, match="map_location"):
+        load_ticket(valid_ticket[0], map_location=3)
+
+
+def _json_values():
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
+                     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
+                     st.sampled_from([0, 1, -1, 2**31, 2**63, 10**12, 1e308, ">f4", "raw",
+                                      "rice", "mlp", "gin", "<f4"]))
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+        max_leaves=12)
+
+
+def _paths(obj, prefix=()):
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, prefix + (i,))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_fuzzed_headers_only_ever_raise_ticket_format_error(tmp_path_factory, valid_ticket, data):
+    """A valid header with up to three fields replaced, deleted or added (hypothesis), a valid
+    checksum and the original or a cut payload: the loader loads it or raises TicketFormatError,
+    and never grows its peak memory by more than 200 MB."""
+    source = data.draw(st.sampled_from(valid_ticket))
+    header, payload = _split(source)
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [p for p in _paths(header) if p]
+        path = data.draw(st.sampled_from(paths))
+        parent = header
+        for k in path[:-1]:
+            parent = parent[k]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = data.draw(_json_values())
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[data.draw(st.text(max_size=6))] = data.draw(_json_values())
+        else:
+            parent.append(data.draw(_json_values()))
+    if data.draw(st.booleans()):
+        payload = payload[: data.draw(st.integers(0, len(payload)))]
+    path = _craft(tmp_path_factory.mktemp("f") / "c.ticket", json.dumps(header), payload)
+    out, growth = _peak_growth(lambda: load_ticket(path))
+    assert isinstance(out, (TicketFormatError, torch.nn.Module)), repr(out)
+    assert growth is None or growth < 200 * 2**20, growth
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None)
+@given(data=st.data())
+def test_fuzzed_headers_long(tmp_path_factory, valid_ticket, data):
+    """The same fuzz, longer (slow tier)."""
+    test_fuzzed_headers_only_ever_raise_ticket_format_error.hypothesis.inner_test(
+        tmp_path_factory, valid_ticket, data)
+
+
+def test_header_field_types_come_from_the_dataclasses():
+    """A field added to SupermaskConfig needs no change to the loader: its JSON type is read
+    from the annotation (tuples as lists), and a field of another annotation is left to the
+    config's own checks."""
+    import dataclasses
+
+    from empirical.ticket import _json_fields
+
+    @dataclasses.dataclass
+    class Config:
+        a: int = 0
+        b: float = 0.0
+        c: tuple = ()
+        d: "Unusual" = None  # noqa: F821 - an annotation the loader does not know
+
+    assert _json_fields(Config) == {"a": int, "b": float, "c": list, "d": None}
+    assert set(_json_fields(SupermaskConfig)) == {f.name for f in
+                                                  dataclasses.fields(SupermaskConfig)}
+
+
+def test_rice_mask_longer_than_raw_is_refused(tmp_path, valid_ticket):
+    header, payload = _split(valid_ticket[1])
+    assert header["mask"]["coding"] == "rice"
+    header["mask"]["unary_bits"] = header["n_free_bits"]  # coded >= raw: never written
+    path = _craft(tmp_path / "c.ticket", json.dumps(header), payload)
+    with pytest.raises(TicketFormatError, match="shorter than n_free_bits"):
+        load_ticket(path)

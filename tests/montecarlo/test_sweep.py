@@ -1,5 +1,6 @@
 """Resumable sweeps: a killed sweep, rerun with the same command, loses and duplicates nothing."""
 
+import hashlib
 import json
 import os
 import signal
@@ -7,10 +8,11 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from empirical.cli import main
-from slt_theory.errors import InvalidParameterError
+from slt_theory.errors import CorruptResultError, InvalidParameterError
 from slt_theory.montecarlo.sweep import COLUMNS, KEY_COLUMNS, read_sweep, sweep
 
 GRID = dict(n=[6, 12], eps=[0.1, 0.03], prune_ratio=[0.0, 0.25], lock_ratio=[0.0, 0.25],
@@ -110,3 +112,134 @@ def test_cli_mc_follows_the_subcommand_protocol():
     from slt_theory.montecarlo import cli_mc
 
     assert callable(cli_mc.configure) and callable(cli_mc.run)
+
+
+# --------------------------------------------------------------------------- hardening
+
+SMALL = dict(n=[4, 6], eps=[0.2], trials=60, seed=1, progress=False)
+
+
+def _snapshot(folder):
+    """Every file and folder under ``folder`` with the bytes of the files."""
+    out = {}
+    for root, dirs, files in os.walk(folder):
+        for d in dirs:
+            out[os.path.relpath(os.path.join(root, d), folder)] = None
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                out[os.path.relpath(os.path.join(root, name), folder)] = f.read()
+    return out
+
+
+def test_an_edited_value_is_detected(tmp_path):
+    out = str(tmp_path / "s.csv")
+    sweep(out, **SMALL)
+    lines = _lines(out)
+    fields = lines[2].split(",")
+    fields[KEY_COLUMNS.index("trials") + 2] = "0.5"  # the estimate column, changed by hand
+    with open(out, "w") as f:
+        f.write("\n".join(lines[:2] + [",".join(fields)]) + "\n")
+    with pytest.raises(CorruptResultError, match="line 3.*checksum") as err:
+        read_sweep(out)
+    assert err.value.path == out
+    before = _snapshot(tmp_path)
+    with pytest.raises(CorruptResultError):
+        sweep(out, **SMALL)  # and a resume refuses to build on it, writing nothing
+    assert _snapshot(tmp_path) == before
+
+
+def test_duplicate_rows_are_read_once(tmp_path):
+    out = str(tmp_path / "s.csv")
+    sweep(out, **SMALL)
+    lines = _lines(out)
+    with open(out, "a") as f:  # e.g. two sweeps appending the same point
+        f.write(lines[1] + "\n" + lines[2] + "\n")
+    rows = read_sweep(out)
+    assert len(rows) == 2 and {r["n"] for r in rows} == {4, 6}
+    assert sweep(out, **SMALL) == 0
+    other = lines[1].split(",")
+    other[KEY_COLUMNS.index("seed") + 1] = "7"  # same point, other successes, valid checksum
+    other[-1] = hashlib.sha256(",".join(other[:-1]).encode()).hexdigest()[:16]
+    with open(out, "a") as f:
+        f.write(",".join(other) + "\n")
+    with pytest.raises(CorruptResultError, match="same parameters"):
+        read_sweep(out)
+
+
+@pytest.mark.parametrize("change", [dict(trials=61), dict(seed=2), dict(confidence=0.9),
+                                    dict(lo=-0.5), dict(hi=0.5)])
+def test_another_setting_is_refused_not_mixed(tmp_path, change):
+    out = str(tmp_path / "s.csv")
+    sweep(out, **SMALL)
+    before = _snapshot(tmp_path)
+    with pytest.raises(InvalidParameterError, match=next(iter(change))):
+        sweep(out, **{**SMALL, **change})
+    assert _snapshot(tmp_path) == before
+
+
+def test_another_version_is_refused(tmp_path, monkeypatch):
+    from slt_theory.montecarlo import sweep as sweep_module
+
+    out = str(tmp_path / "s.csv")
+    sweep(out, **SMALL)
+    monkeypatch.setattr(sweep_module, "__version__", "99.0")
+    with pytest.raises(InvalidParameterError, match="frozen-slt 0"):
+        sweep(out, **SMALL)
+
+
+def test_sidecar_keeps_the_setting_the_union_of_grids_and_every_call(tmp_path):
+    out = str(tmp_path / "s.csv")
+    sweep(out, **SMALL)
+    sweep(out, **{**SMALL, "n": [8], "eps": np.array([0.2, 0.3])})
+    meta = json.load(open(out + ".meta.json"))
+    assert meta["setting"] == {"trials": 60, "seed": 1, "confidence": 0.95, "lo": -1.0, "hi": 1.0}
+    assert meta["grid"]["n"] == [4, 6, 8] and meta["grid"]["eps"] == [0.2, 0.3]
+    assert [c["grid"]["n"] for c in meta["calls"]] == [[4, 6], [8]]
+    assert [c["new_points"] for c in meta["calls"]] == [2, 2]
+    assert {"git_commit", "git_dirty", "version"} <= set(meta["calls"][0])
+
+
+def test_numpy_grid_values_write_plain_json(tmp_path):
+    out = str(tmp_path / "s.csv")
+    sweep(out, n=np.array([4, 6]), eps=np.float64(0.2), prune_ratio=[np.float32(0.25)],
+          statement=np.str_("uniform"), trials=np.int64(60), seed=np.int64(1), progress=False)
+    meta = json.load(open(out + ".meta.json"))
+    assert meta["grid"]["n"] == [4, 6] and meta["trials"] == 60
+    assert sorted(r["n"] for r in read_sweep(out)) == [4, 6]
+
+
+def test_damaged_sidecar_is_set_aside_and_rebuilt(tmp_path):
+    out = str(tmp_path / "s.csv")
+    sweep(out, **SMALL)
+    text = open(out + ".meta.json").read()
+    with open(out + ".meta.json", "w") as f:
+        f.write(text[: len(text) // 2])
+    with pytest.warns(RuntimeWarning, match="set aside"):
+        assert sweep(out, **{**SMALL, "n": [4, 6, 8]}) == 1
+    assert open(out + ".meta.json.damaged").read() == text[: len(text) // 2]
+    assert json.load(open(out + ".meta.json"))["setting"]["trials"] == 60
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"--workers": "0"}, "workers"),
+    ({"--workers": "100000"}, "workers"),
+    ({"--scheduler": "not-an-address"}, "scheduler"),
+    ({"--out": "README.md"}, "not a sweep table"),
+    ({"--out": "sub"}, "folder"),
+    ({"--trials": "1000000000"}, "10,000,000"),
+    ({"--n": "1000000000"}, "MEMORY_BUDGET"),
+    ({"--eps": "nan"}, "eps"),
+    ({"--lo": "inf"}, "lo"),
+    ({"--prune-ratio": "0.7", "--lock-ratio": "0.4"}, "freeze_ratio"),
+])
+def test_cli_refusals_write_nothing(tmp_path, monkeypatch, capsys, change, match):
+    """`slt mc sweep` with a bad option exits 2 with a message and leaves the folder as it was
+    (no CSV, no sidecar, no folder)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("# not a table\n")
+    (tmp_path / "sub").mkdir()
+    before = _snapshot(tmp_path)
+    options = {"--out": "new/s.csv", "--n": "4", "--eps": "0.2", "--trials": "50", **change}
+    assert main(["mc", "sweep", "--no-progress", *[x for kv in options.items() for x in kv]]) == 2
+    assert match in capsys.readouterr().err
+    assert _snapshot(tmp_path) == before

@@ -155,11 +155,35 @@ def test_memory_limit_raises_clearly():
         lambda: find_subset([0.1], 0.1, 0),
         lambda: product_terms([0.1], [0.1, 0.2]),
         lambda: product_terms([0.1], [0.1], [5], [0]),
+        # issue 12: booleans, complex numbers, strings and mixed objects are not values
+        lambda: covers([True, False], 0.1),
+        lambda: covers(np.array([1 + 2j]), 0.1),
+        lambda: covers("0.5", 0.1),
+        lambda: covers({"a": 1}, 0.1),
+        lambda: covers([0.5, "a"], 0.1),
+        lambda: covers([[0.5], [0.1, 0.2]], 0.1),
+        lambda: covers([1e400], 0.1),
+        lambda: covers([0.1], True),
+        lambda: covers([0.1], 0.1, lo=np.bool_(False)),
+        lambda: covers([0.1], 0.1, max_intervals=2**40),
+        lambda: covers([0.1], 0.1, max_intervals=True),
+        lambda: product_terms([0.1], [0.1], ["FREE"], [0]),
+        lambda: product_terms([0.1], [0.1], [True], [0]),
+        lambda: covers_reference([True], 0.1),
+        lambda: covers_reference([0.1], float("nan")),
+        lambda: subset_sum_error_brute_force([0.1], lo=1.0, hi=0.0),
+        lambda: find_subset_brute_force([0.1], float("inf"), 0.1),
+        lambda: covers_brute_force([0.1], -1.0),
     ],
 )
 def test_bad_input(call):
     with pytest.raises(InvalidParameterError):
         call()
+
+
+def test_numpy_scalars_and_integer_arrays_are_values():
+    assert covers(np.array([2, -1], dtype=np.int16), np.float32(0.5), lo=np.int64(-1), hi=1)
+    assert covers([np.float64(0.5), np.int8(-1)], 0.5) == covers([0.5, -1.0], 0.5)
 
 
 P, F, L = FreezeState.PRUNED, FreezeState.FREE, FreezeState.LOCKED
