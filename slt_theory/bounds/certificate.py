@@ -182,13 +182,22 @@ def _table_bound(ks, eps):
         out[inside] = table.prefix[valid - 1, ks[inside]]
     outside = ~inside
     if np.any(outside):
+        # Proposition C5's tail v_p[K_max] rho_p^j of every entry is a valid bound; the smallest
+        # is found in floating point (lines in j, in the log domain) and only that entry's tail is
+        # computed with upward rounding, so a near-tie misjudged by rounding costs a few ulps,
+        # never validity (and the (entries x K) upward powers are not formed)
         extra = ks[outside] - table.k_max
-        rho = table.rho[:valid, None]
-        finite = np.isfinite(rho)
-        tail = np.nextafter(values[:, -1:] * _pow_up(np.where(finite, rho, 0.0), extra[None, :]),
-                            np.inf)
-        tail = np.where(finite, np.minimum(tail, running[:, -1:]), running[:, -1:])
-        out[outside] = tail.min(axis=0)
+        finite = np.isfinite(table.rho[:valid])
+        floor = running[:, -1].min()  # an entry's running minimum holds beyond K_max too
+        out[outside] = floor
+        if np.any(finite):
+            idx = np.flatnonzero(finite)
+            with np.errstate(divide="ignore"):
+                logs = (np.log(values[idx, -1])[:, None]
+                        + np.log(table.rho[idx])[:, None] * extra[None, :])
+            best = idx[np.argmin(logs, axis=0)]
+            tail = np.nextafter(values[best, -1] * _pow_up(table.rho[best], extra), np.inf)
+            out[outside] = np.minimum(tail, floor)
     return out
 
 
