@@ -270,7 +270,7 @@ def size_table(bits, extra=()):
     weight-trained model and beside the dense-source ticket."""
     rows = [(label, bits[key]) for key, label in _ROWS] + list(extra)
     return _display.Table(
-        ["", "bits", "bytes", "vs weight-trained", "vs dense-source ticket"],
+        ["", "bits", "bytes", "vs weight-trained", "vs dense ticket"],
         [[label, value, _display.human_bytes(value / 8), compare(value, bits["dense_weights"]),
           compare(value, bits["dense_source"])] for label, value in rows],
         align="lrrrr", indent=2)

@@ -96,6 +96,7 @@ def test_real_models_print_readable_tables(capsys, argv):
     pytest.importorskip("torch")
     rc, out, _ = _run(capsys, *argv)
     assert rc == 0 and not REPR.search(out)
+    assert max(len(line) for line in out.splitlines()) <= 100
     assert "ticket in a dense source" in out and "weight-trained model" in out
     sizes = re.findall(r"\b(\d[\d.]*) (B|KiB|MiB|GiB)\b", out)
     assert sizes and all(float(v) < 1024 for v, _ in sizes)

@@ -373,7 +373,7 @@ def render(report):
          _cell(s["counting_lower_bound"], "none"), counting_meaning],
     ]
     table = _display.Table(["", "hidden width", "one-layer samples", "what the number is"],
-                           rows, align="lrrl", wrap={3: 58}, indent=2)
+                           rows, align="lrrl", wrap={3: 47}, indent=2)
     lines += ["", table.render(), ""]
     if report["max_width"] is None:
         covered = "every larger width is covered too (Proposition 5)"

@@ -166,6 +166,8 @@ def test_output_shows_no_python_repr(capsys, argv):
     rc, out, _ = _run(capsys, *argv)
     assert rc == 0
     assert not REPR.search(out), REPR.search(out).group(0)
+    if "--formula" not in argv:  # a formula is as wide as it is; the rest fits 100 columns
+        assert max(len(line) for line in out.splitlines()) <= 100
 
 
 @pytest.mark.parametrize("widths,words", [([694], "694"), ([5, 5, 5], "5 in each of the 3"),
