@@ -49,12 +49,16 @@ def _scaled(value):
 def human_bytes(n_bytes):
     """A byte count in binary units with three significant digits.
 
-    >>> human_bytes(0), human_bytes(1023), human_bytes(1024), human_bytes(1_048_575)
-    ('0 B', '1023 B', '1.00 KiB', '1.00 MiB')
+    >>> human_bytes(0), human_bytes(0.125), human_bytes(1023), human_bytes(1_048_575)
+    ('0 B', '0.125 B', '1023 B', '1.00 MiB')
     """
     n_bytes = _nonnegative("n_bytes", n_bytes)
+    if n_bytes < 1024 and float(n_bytes).is_integer():
+        return f"{n_bytes:.0f} B"
+    if n_bytes < 1:  # a fraction of a byte: a few bits
+        return f"{n_bytes:.3f} B"
     if n_bytes < 1024:
-        return f"{n_bytes:.0f} B" if float(n_bytes).is_integer() else f"{_scaled(n_bytes)} B"
+        return f"{_scaled(n_bytes)} B"
     value, unit = float(n_bytes), 0
     # Step up while the value would print as 1024 or more (1023.9 rounds to "1024").
     while unit < len(_BINARY_UNITS) - 1 and float(_scaled(value)) >= 1024:
