@@ -348,8 +348,9 @@ def train(hp: RunHparams, runs_dir="runs", callbacks: Sequence[Callback] | None 
     except ImportError:  # pragma: no cover
         def tqdm(it, **_):
             return it
+    # labelled by stage and unit, with the time left; leave=True keeps it on screen when done
     bar = tqdm(range(state.epoch, t.epochs), initial=state.epoch, total=t.epochs,
-               disable=not progress, desc=hp.hash)
+               disable=not progress, desc="training", unit="epoch", leave=True)
     for epoch in bar:
         model.train()
         start, total, seen = time.perf_counter(), 0.0, 0

@@ -29,13 +29,14 @@ def test_public_api_is_exported():
         assert name in slt_theory.__all__ and callable(getattr(slt_theory, name))
 
 
-def test_slt_width_prints_width_formula_assumptions_and_lower_bound(capsys):
+def test_slt_width_prints_width_samples_assumptions_and_lower_bound(capsys):
     assert cli.main(["width", "--eps", "0.01", "--freeze-ratio", "0.5"]) == 0
     out = capsys.readouterr().out
     width = slt_theory.required_width(0.01, 0.5)
-    assert f"required width: {width}" in out
-    assert "formula" in out and "assumptions" in out and "counting lower bound" in out
-    assert f"required_samples = {slt_theory.required_samples(0.01, 0.01, prune_ratio=0.25, lock_ratio=0.25)}" in out
+    samples = slt_theory.required_samples(0.01, 0.01, prune_ratio=0.25, lock_ratio=0.25)
+    proved = next(line for line in out.splitlines() if line.strip().startswith("proved "))
+    assert proved.split()[1:3] == [f"{width:,}", f"{samples:,}"]
+    assert "--formula" in out and "assumptions" in out and "counting bound" in out
 
 
 def test_slt_width_bad_input_exits_2_naming_the_parameter(capsys):
@@ -52,7 +53,7 @@ def test_slt_console_script_runs_without_torch_import():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["slt_theory.bounds.cli_width", "slt_theory.bounds.cli_size",
+@pytest.mark.parametrize("module", ["slt_theory.bounds.cli_width", "empirical.cli_size",
                                     "slt_theory.montecarlo.cli_mc", "empirical.cli_train",
                                     "empirical.cli_reproduce"])
 def test_subcommand_modules_follow_the_protocol(module):
@@ -73,8 +74,12 @@ sys.exit(cli.main(sys.argv[1:]))
 
 
 @pytest.mark.parametrize("argv,rc", [(["width", "--eps", "0.1"], 0),
+                                     (["width", "--eps", "0.1", "--json", "--formula"], 0),
                                      (["size", "--eps", "0.1", "--freeze-ratio", "0.5"], 0),
-                                     (["mc", "coverage", "--n", "8", "--eps", "0.2", "--trials", "50"], 0),
+                                     (["size", "--eps", "0.1", "--json"], 0),
+                                     (["size", "--model", "conv6", "--freeze-ratio", "0.7"], 2),
+                                     (["mc", "coverage", "--n", "8", "--eps", "0.2", "--trials",
+                                       "50"], 0),
                                      (["train", "--epochs", "1"], 2)])
 def test_cli_without_torch(argv, rc):
     result = subprocess.run([sys.executable, "-c", BLOCK_TORCH, *argv], capture_output=True, text=True)

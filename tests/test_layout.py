@@ -17,10 +17,11 @@ ALLOWED = {
     "errors": set(),
     "_version": set(),
     "_validate": {"errors"},
+    "_display": set(),
     "runs": {"errors", "_validate", "_version"},
     "solvers": {"errors", "_validate"},
-    "bounds": {"errors", "_validate"},
-    "montecarlo": {"errors", "_validate", "_version", "solvers", "runs"},
+    "bounds": {"errors", "_validate", "_display"},
+    "montecarlo": {"errors", "_validate", "_version", "_display", "solvers", "runs"},
     "construction": {"errors", "_validate", "bounds", "solvers", "montecarlo"},
 }
 ROOMS = sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").exists())

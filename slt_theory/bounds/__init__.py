@@ -11,10 +11,12 @@ they give.
   lookup (its builders :mod:`._certificate_dp`, :mod:`._certificate_kernel` and the exact twin
   :mod:`._certificate_reference` run only when a table is made);
 - :mod:`.calibration`: the Monte Carlo calibrated table; :mod:`.size`: ticket bits;
-- :mod:`.latex`: the LaTeX table; :mod:`.cli_width`, :mod:`.cli_size`: `slt width`, `slt size`.
+- :mod:`.latex`: the LaTeX table; :mod:`.cli_width`: `slt width` (`slt size` is
+  ``empirical.cli_size``: it also sizes real models).
 
-May import: :mod:`slt_theory.errors`, :mod:`slt_theory._validate`, numpy, scipy, sympy (numba
-only in the certificate's table builder). Nothing here draws random numbers or runs a solver.
+May import: :mod:`slt_theory.errors`, :mod:`slt_theory._validate`, :mod:`slt_theory._display`
+(the command line's text), numpy, scipy, sympy (numba only in the certificate's table
+builder). Nothing here draws random numbers or runs a solver.
 """
 
 from .expressions import *  # noqa: F401,F403  (the expressions are this room's vocabulary)

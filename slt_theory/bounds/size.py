@@ -2,23 +2,49 @@
 (`slt size`). The source is the one of docs/theory.md, Theorem 5: for target layer i, a layer
 U_i (h_i x d_{i-1}) and a layer V_i (d_i x h_i).
 
-Accounting (the same words as `empirical.model_size`): a weight-trained dense model stores 32 bits
-per weight; a ticket stores one mask bit per weight it may choose, i.e. per FREE weight, plus the
-seeds from which weights and freezing pattern regenerate. With freezing="exact" each layer has
-exactly size - round(p size) - round(l size) free weights; with iid freezing that is the expected
-count, rounded.
+Accounting (the same words and keys as ``empirical.model_size``'s ``mask_only``): a
+weight-trained dense model stores 32 bits per weight (``dense_weights``); a ticket stores one
+mask bit per weight it may choose: every weight in a dense source (``dense_source``), every
+unpruned weight in a randomly pruned source with the same prune ratio
+(``randomly_pruned_source``), every FREE weight in the frozen source (``frozen_source``). A
+complete ticket adds the seeds from which weights and freezing pattern regenerate. Counts are
+those of the source drawn with exact freezing (``FrozenSource.from_bound(..., freezing="exact")``):
+each weight matrix has floor(p size + 1/2) pruned and floor(l size + 1/2) locked weights (rounded
+half up, as ``slt_theory.construction.freeze_states`` rounds; a test holds the two together); with
+iid freezing these are the expected counts, rounded.
 """
 
+import math
 from dataclasses import dataclass
 
+from .. import _display
 from .width import width_bound
 
 #: bits of the two seeds (weights, freezing pattern) a ticket needs besides its mask
 SEED_BITS = 2 * 64
+#: bits per weight of a weight-trained model (float32)
+WEIGHT_BITS = 32
 
 
 @dataclass(frozen=True)
 class TicketSize:
+    """The proved width of a target and the bits of a ticket of that width.
+
+    Attributes
+    ----------
+    width, layer_widths : int, tuple of int
+        The proved hidden width (`width_bound`) and the width of each inserted layer.
+    weights, pruned_weights, free_weights : int
+        Source weights, of which pruned and free (the rest are locked).
+    dense_trained_bits : int
+        A weight-trained dense model of the same shape, 32 bits per weight.
+    dense_source_ticket_bits, pruned_source_ticket_bits : int
+        A ticket in a dense source (one bit per weight), in a randomly pruned source with the
+        same prune ratio (one bit per unpruned weight).
+    mask_bits, complete_bits : int
+        A ticket in this frozen source: one bit per free weight; plus the two seeds.
+    """
+
     width: int
     layer_widths: tuple
     weights: int
@@ -27,25 +53,39 @@ class TicketSize:
     dense_source_ticket_bits: int
     mask_bits: int
     complete_bits: int
+    pruned_weights: int = 0
+    pruned_source_ticket_bits: int = 0
+
+    @property
+    def mask_only(self):
+        """Bits by way of shipping, keyed as ``empirical.model_size(...).mask_only``."""
+        return {"dense_weights": self.dense_trained_bits,
+                "dense_source": self.dense_source_ticket_bits,
+                "randomly_pruned_source": self.pruned_source_ticket_bits,
+                "frozen_source": self.mask_bits}
 
     def summary(self):
-        def kib(bits):
-            return f"{bits:,} bits ({bits / 8 / 1024:,.1f} KiB)"
+        """A few lines of text, sizes in human units."""
+        def size(bits):
+            return f"{_display.integer(bits)} bits ({_display.human_bits(bits)})"
 
         return "\n".join([
-            f"proved width {self.width} (per layer {list(self.layer_widths)}), "
-            f"{self.weights:,} source weights, {self.free_weights:,} free",
-            f"  weight-trained dense model (32 bits/weight): {kib(self.dense_trained_bits)}",
-            f"  ticket in a dense source (1 bit/weight):     {kib(self.dense_source_ticket_bits)}",
-            f"  ticket in this frozen source, mask only:     {kib(self.mask_bits)}",
-            f"  ticket in this frozen source, complete:      {kib(self.complete_bits)} "
+            f"proved width {self.width:,}, {self.weights:,} source weights, "
+            f"{self.free_weights:,} free",
+            f"  weight-trained dense model (32 bits/weight): {size(self.dense_trained_bits)}",
+            f"  ticket in a dense source (1 bit/weight):     {size(self.dense_source_ticket_bits)}",
+            f"  ticket in this frozen source, mask only:     {size(self.mask_bits)}",
+            f"  ticket in this frozen source, complete:      {size(self.complete_bits)} "
             "(mask + seeds; a saved file adds its header, docs/ticket-format.md)",
         ])
 
 
-def _free_count(rows, cols, prune_ratio, lock_ratio):
+def _counts(rows, cols, prune_ratio, lock_ratio):
+    """(weights, pruned, free) of one weight matrix with exact counts, rounded half up."""
     size = rows * cols
-    return size - round(prune_ratio * size) - round(lock_ratio * size)
+    pruned = min(size, math.floor(prune_ratio * size + 0.5))
+    locked = min(size - pruned, math.floor(lock_ratio * size + 0.5))
+    return size, pruned, size - pruned - locked
 
 
 def ticket_size(eps, freeze_ratio=None, *, delta=None, prune_ratio=None, lock_ratio=None,
@@ -53,21 +93,25 @@ def ticket_size(eps, freeze_ratio=None, *, delta=None, prune_ratio=None, lock_ra
     """Width of Theorem 5 and the bits of a ticket of that width.
 
     >>> s = ticket_size(0.01, prune_ratio=0.35, lock_ratio=0.35)
-    >>> s.free_weights == 2 * s.width - 2 * round(0.35 * s.width) - 2 * round(0.35 * s.width)
+    >>> s.free_weights == 2 * (s.width - 2 * math.floor(0.35 * s.width + 0.5))
     True
     >>> s.mask_bits == s.free_weights and s.complete_bits == s.mask_bits + SEED_BITS
     True
+    >>> s.mask_only["randomly_pruned_source"] == s.weights - s.pruned_weights
+    True
     """
     wb = width_bound(eps, freeze_ratio, delta=delta, prune_ratio=prune_ratio,
-                            lock_ratio=lock_ratio, depth=depth, widths=widths)
-    p, l = wb.parameters["prune_ratio"], wb.parameters["lock_ratio"]
+                     lock_ratio=lock_ratio, depth=depth, widths=widths)
+    prune, lock = wb.parameters["prune_ratio"], wb.parameters["lock_ratio"]
     d = wb.parameters["widths"]
-    weights = free = 0
+    weights = pruned = free = 0
     for i, h in enumerate(wb.layer_widths):
-        weights += h * d[i] + d[i + 1] * h
-        free += _free_count(h, d[i], p, l) + _free_count(d[i + 1], h, p, l)
+        for rows, cols in ((h, d[i]), (d[i + 1], h)):  # U_i, then V_i
+            n, n_pruned, n_free = _counts(rows, cols, prune, lock)
+            weights, pruned, free = weights + n, pruned + n_pruned, free + n_free
     return TicketSize(
         width=wb.width, layer_widths=wb.layer_widths, weights=weights, free_weights=free,
-        dense_trained_bits=32 * weights, dense_source_ticket_bits=weights,
-        mask_bits=free, complete_bits=free + SEED_BITS,
+        dense_trained_bits=WEIGHT_BITS * weights, dense_source_ticket_bits=weights,
+        mask_bits=free, complete_bits=free + SEED_BITS, pruned_weights=pruned,
+        pruned_source_ticket_bits=weights - pruned,
     )

@@ -24,34 +24,37 @@ def _common(p, many=False):
     p.add_argument("--statement", choices=STATEMENTS, nargs=nargs,
                    default=["uniform"] if many else "uniform",
                    help="uniform: one draw covers all of [lo, hi]; pointwise: one random target")
-    p.add_argument("--freezing", choices=FREEZINGS, nargs=nargs, default=["iid"] if many else "iid")
+    p.add_argument("--freezing", choices=FREEZINGS, nargs=nargs, default=["iid"] if many else "iid",
+                   help="iid: each sample frozen independently; exact: round(ratio x n) of them")
     p.add_argument("--distribution", choices=DISTRIBUTIONS, nargs=nargs,
-                   default=["uniform"] if many else "uniform")
-    p.add_argument("--lo", type=float, default=-1.0)
-    p.add_argument("--hi", type=float, default=1.0)
-    p.add_argument("--seed", type=int, default=0)
+                   default=["uniform"] if many else "uniform",
+                   help="law of the samples: U[-1, 1], products u v of two, N(0, 1), N(0, 2/n)")
+    p.add_argument("--lo", type=float, default=-1.0, help="lower end of the target interval")
+    p.add_argument("--hi", type=float, default=1.0, help="upper end of the target interval")
+    p.add_argument("--seed", type=int, default=0, help="trial t's numbers depend on (seed, t) only")
 
 
 def configure(parser):
     sub = parser.add_subparsers(dest="mc_command", required=True)
     p = sub.add_parser("coverage", help="coverage probability at one n and eps")
     p.add_argument("--n", type=int, required=True, help="samples, frozen ones included")
-    p.add_argument("--eps", type=float, required=True)
-    p.add_argument("--trials", type=int, default=10_000)
+    p.add_argument("--eps", type=float, required=True, help="accuracy: every target within eps")
+    p.add_argument("--trials", type=int, default=10_000, help="independent draws of the samples")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     _common(p)
     p = sub.add_parser("required", help="smallest n reaching 1 - delta (estimate and lower bound)")
-    p.add_argument("--eps", type=float, required=True)
-    p.add_argument("--delta", type=float, required=True)
-    p.add_argument("--trials", type=int, default=2_000)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--eps", type=float, required=True, help="accuracy: every target within eps")
+    p.add_argument("--delta", type=float, required=True, help="failure probability allowed")
+    p.add_argument("--trials", type=int, default=2_000, help="independent draws per n tried")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     _common(p)
     p = sub.add_parser("sweep", help="grid of coverage probabilities into a resumable CSV")
     p.add_argument("--out", required=True, help="CSV file (a .meta.json sidecar is written next to it)")
-    p.add_argument("--n", type=int, nargs="+", required=True)
-    p.add_argument("--eps", type=float, nargs="+", required=True)
-    p.add_argument("--trials", type=int, default=10_000)
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--n", type=int, nargs="+", required=True,
+                   help="samples per trial, frozen ones included (one grid axis)")
+    p.add_argument("--eps", type=float, nargs="+", required=True, help="accuracies (a grid axis)")
+    p.add_argument("--trials", type=int, default=10_000, help="independent draws per grid point")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--workers", type=int, default=1, help="local processes [1: in this process]")
     p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address")
     _common(p, many=True)

@@ -27,7 +27,7 @@ def time_limit():
 def test_wide_targets_do_not_overflow_the_counting_bound(capsys):
     # 2**64 was a Python big int inside a lambdified expression (TypeError)
     assert cli.main(["width", "--eps", "0.1", "--widths", "1", "64"]) == 0
-    assert "required width:" in capsys.readouterr().out
+    assert "Width of a partially frozen random source" in capsys.readouterr().out
     wb = width_bound(0.1, widths=(1, 64))
     assert wb.width == required_width(0.1, widths=(1, 64)) and wb.lower_bound >= 1
     assert ticket_size(0.1, widths=(1, 64)).width == wb.width
@@ -55,7 +55,7 @@ def test_extreme_freezing_answers_or_refuses_by_name(argv, capsys, time_limit):
     captured = capsys.readouterr()
     assert rc in (0, 2)
     if rc == 0:
-        assert "required width:" in captured.out
+        assert "Width of a partially frozen random source" in captured.out
     else:
         assert "N_MAX" in captured.err and "free share" in captured.err
 
@@ -71,7 +71,7 @@ def test_deep_targets_are_fast_and_bounded(capsys, time_limit):
     # 79 s before: the bounds are now computed once per distinct layer shape
     assert cli.main(["width", "--depth", "100000"]) == 0
     out = capsys.readouterr().out
-    assert "(100000 layers)" in out
+    assert "in each of the 100,000 inserted layers" in out
     assert required_width(0.01, depth=100000, widths=(1,) * 100001) > required_width(0.01, depth=10,
                                                                                       widths=(1,) * 11)
     with pytest.raises(InvalidParameterError, match="depth"):

@@ -91,7 +91,7 @@ def test_cli_does_not_import_torch_and_trains(tmp_path, capsys):
     from empirical.cli import main
     rc = main(["train", "--dataset", "digits", "--model", "mlp", "--hidden", "16",
                "--epochs", "1", "--sparsity", "0.5", "--prune-ratio", "0.2", "--lock-ratio",
-               "0.2", "--runs-dir", str(tmp_path), "--no-progress", "--threads", "1"])
+               "0.2", "--runs-dir", str(tmp_path), "--no-progress", "--threads", "1", "--json"])
     assert rc == 0
     assert json.loads(capsys.readouterr().out)["final"]["epoch"] == 1
     assert main(["train", "--sparsity", "0.2", "--prune-ratio", "0.4", "--runs-dir",

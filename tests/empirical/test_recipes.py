@@ -108,7 +108,8 @@ def test_gin_recipe_runs_on_arxiv_csvs(tmp_path, tiny_arxiv):
 def test_cli_recipe_run_records_the_recipe(tmp_path, tiny_arxiv, capsys):
     assert main(["train", "--recipe", "ogbn-arxiv-gin", "--freeze-ratio", "0.4",
                  "--data-root", str(tiny_arxiv), "--hidden", "8", "8", "8", "--epochs", "1",
-                 "--runs-dir", str(tmp_path / "runs"), "--no-progress", "--threads", "1"]) == 0
+                 "--runs-dir", str(tmp_path / "runs"), "--no-progress", "--threads", "1",
+                 "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     record = json.loads(open(f"{out['run_dir']}/hparams.json").read())
     assert record["provenance"]["recipe"]["name"] == "ogbn-arxiv-gin"
@@ -121,7 +122,8 @@ def test_cli_trains_resnet50_on_an_image_folder(tmp_path, tiny_imagenet, capsys)
     assert main(["train", "--dataset", "imagenet", "--model", "resnet50", "--data-root",
                  str(tiny_imagenet), "--image-size", "32", "--width", "0.0625", "--batch-size",
                  "6", "--augment", "resized_crop_flip", "--epochs", "1", "--sparsity", "0.5",
-                 "--runs-dir", str(tmp_path / "runs"), "--no-progress", "--threads", "1"]) == 0
+                 "--runs-dir", str(tmp_path / "runs"), "--no-progress", "--threads", "1",
+                 "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["selection"] == "last" and 0 <= out["final"]["test_acc"] <= 1
     assert load_ticket(f"{out['run_dir']}/ticket.fslt").fc.weight_shape == (3, 128)
