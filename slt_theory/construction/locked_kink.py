@@ -12,7 +12,7 @@ removes and that only a nearby kink line can soften.
   served with probability >= 1 - delta.
 
 The exact twin of the margin and the exact best-mask error of tiny sources are in
-:mod:`.best_mask`; plain twins in :mod:`.reference`.
+:mod:`.best_mask`; plain twins in :mod:`slt_theory.construction.reference`.
 """
 
 import dataclasses
