@@ -16,7 +16,7 @@ a string, so the work can be cut into short batches. ``fit`` reads the finished 
 Carlo), fits the model of docs/calibration.md and writes, atomically, into
 slt_theory/bounds/data/:
 
-- calibration_p0.csv: fixed-count failure tables P0(K, eps) (Model C, ingredient 1);
+- calibration_p0.csv: fixed-count failure tables P0(K, eps) (Proposition C1);
 - calibration_curves.csv: the failure curves the offset parameters are fitted to;
 - calibration_heldout.csv: the held-out Monte Carlo n* next to the model and its bound;
 - calibration_model.json: parameters, prediction margins, fitted range and provenance.
@@ -88,6 +88,9 @@ HELDOUT_SETTINGS = ((0.0, 0.0), (0.25, 0.0), (0.35, 0.35), (0.2, 0.5), (0.3, 0.3
 HELDOUT_POINTS = {"samples": ((0.1, 0.1), (0.03, 0.05), (0.01, 0.01), (0.003, 0.1), (0.001, 0.01)),
                   "width": ((0.1, 0.1), (0.01, 0.01), (0.003, 0.05))}
 HELDOUT_TRIALS = {"samples": 20_000, "width": 5_000}
+
+#: The freeze settings of the looseness table of docs/theory.md, Section 6 (issue 10).
+LOOSENESS_SETTINGS = ((0.0, 0.0), (0.5, 0.0), (0.25, 0.25), (0.0, 0.5), (0.35, 0.35), (0.2, 0.5))
 
 STAGES = ("p0-uniform", "p0-product", "curves-samples", "curves-width", "heldout-samples",
           "heldout-width")
@@ -481,7 +484,9 @@ def fit_and_write(runs=RUNS, out_dir=DATA):
     model = {"model": "C", "doc": "docs/calibration.md", "range": cal.FITTED_RANGE,
              "grid": cal.GRID, "script": "benchmarks/make_calibration.py",
              "version": __version__, "git_commit": git_commit(ROOT),
-             "seeds": {"p0": SEED_P0, "curves": SEED_CURVES, "heldout": SEED_HELDOUT},
+             "seeds": {"p0": SEED_P0, "curves": SEED_CURVES, "heldout": SEED_HELDOUT,
+                       "rule": "curve i of a stage (stage order) uses seeds.curves + 1000 i; "
+                               "every row of calibration_curves.csv carries its seed"},
              "trials": {"p0": P0_TRIALS, "curves": CURVE_TRIALS, "heldout": HELDOUT_TRIALS},
              "statement": "uniform", "freezing": "iid",
              "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
@@ -530,6 +535,14 @@ def markdown_tables(out_dir=DATA):
             f"{sum(r['within_2'] == '1' for r in rows)}; n-hat inside the 95% range of n* at "
             f"{inside}; bound >= n* at {sum(r['bound_above_mc'] == '1' for r in rows)}; "
             f"largest |n-hat - n*| = {max(abs(int(r['fit_minus_mc'])) for r in rows)}.")
+    lines += ["", ("| prune | lock | eps | delta | samples: n-hat | samples: bound | width: n-hat "
+                   "| width: bound |"), "|---|---|---|---|---|---|---|---|"]
+    for p, l in LOOSENESS_SETTINGS:
+        for e in (0.1, 0.01, 0.001):
+            for d in (0.1, 0.01):
+                a = cal.calibrated_samples(e, d, prune_ratio=p, lock_ratio=l)
+                b = cal.calibrated_width(e, d, prune_ratio=p, lock_ratio=l)
+                lines.append(f"| {p:g} | {l:g} | {e:g} | {d:g} | {a.fit} | {a.n} | {b.fit} | {b.n} |")
     return "\n".join(lines)
 
 

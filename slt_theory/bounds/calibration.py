@@ -67,7 +67,7 @@ GRID = 1.0 / 128.0
 #: The FFT window leaves out at most 2 exp(-_TAIL_LOG) of the mass of S_n (Bernstein).
 _TAIL_LOG = 40.0
 #: A P0 rate is used as measured when at least this many trials failed; beyond, a geometric tail
-#: fitted to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX] continues it (Model C, step 1).
+#: fitted to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX] continues it (docs/calibration.md, Section 2).
 P0_MIN_FAILURES = 30
 P0_TAIL_MIN, P0_TAIL_MAX = 0.0, 0.05
 _TOL = 1e-12
@@ -235,7 +235,7 @@ def _p0_rows():
 
 
 def _p0_one(rows, k_max):
-    """log P0(K) for K = 0..k_max at one table eps (Model C, step 1): measured where at least
+    """log P0(K) for K = 0..k_max at one table eps (docs/calibration.md, Section 2): measured where at least
     P0_MIN_FAILURES trials failed, then a geometric tail fitted (least squares on log rates,
     weighted by failures) to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX]; 1 below the first
     K measured; non-increasing in K (a free value never hurts coverage)."""
@@ -262,25 +262,34 @@ def _p0_one(rows, k_max):
     return np.minimum.accumulate(out)
 
 
+def _p0_grid(law, k_max):
+    """(eps grid ascending, log P0 per grid eps), made non-increasing in eps: an eps' < eps cover
+    is an eps cover, so P0 never falls as eps shrinks (the extrapolated tails could cross)."""
+    rows = _p0_rows()
+    grid = sorted({e for (lw, e) in rows if lw == law})
+    if not grid:
+        raise InvalidParameterError(f"the P0 table has no rows for law {law!r}")
+    logs = np.array([_p0_one(rows[(law, e)], k_max) for e in grid])
+    return grid, np.maximum.accumulate(logs[::-1], axis=0)[::-1]
+
+
 def p0_table(law, eps, k_max):
     """P0(K, eps) for K = 0..k_max: the failure probability of K free values of ``law`` (no
     freezing) to eps-cover [-1, 1], from the shipped Monte Carlo table, interpolated linearly in
-    log eps between table values (docs/calibration.md, Model C, step 1).
+    log eps between table values (docs/calibration.md, Section 2, "Computation").
 
     >>> p = p0_table("uniform", 0.01, 40)
     >>> bool(p[0] == 1.0 and (np.diff(p) <= 0).all() and p[40] < 1e-3)
     True
     """
-    rows = _p0_rows()
-    grid = sorted({e for (lw, e) in rows if lw == law})
-    if not grid or not grid[0] - _TOL <= eps <= grid[-1] + _TOL:
+    grid, logs = _p0_grid(law, int(k_max))
+    if not grid[0] * (1 - _TOL) <= eps <= grid[-1] * (1 + _TOL):
         raise InvalidParameterError(f"eps={eps!r} is outside the P0 table {grid!r} of law {law!r}")
     i = int(np.searchsorted(grid, eps))
     if i < len(grid) and abs(grid[i] - eps) <= _TOL * grid[i]:
-        return np.exp(_p0_one(rows[(law, grid[i])], k_max))
-    e0, e1 = grid[i - 1], grid[i]
-    w = (math.log(eps) - math.log(e0)) / (math.log(e1) - math.log(e0))
-    return np.exp((1 - w) * _p0_one(rows[(law, e0)], k_max) + w * _p0_one(rows[(law, e1)], k_max))
+        return np.exp(logs[i])
+    w = (math.log(eps) - math.log(grid[i - 1])) / (math.log(grid[i]) - math.log(grid[i - 1]))
+    return np.exp((1 - w) * logs[i - 1] + w * logs[i])
 
 
 # --------------------------------------------------------------------------- the model
