@@ -8,6 +8,7 @@ tables and failure curves, the fitted model, and its held-out accuracy.
     python benchmarks/make_calibration.py mc heldout-samples   # Monte Carlo n* at held-out points
     python benchmarks/make_calibration.py mc heldout-width
     python benchmarks/make_calibration.py fit                  # model + data into the package
+    python benchmarks/make_calibration.py table                # the tables of docs/calibration.md
 
 Every ``mc`` stage is a list of tasks run through slt_theory.runs.runstore into
 ``runs/calibration/<stage>/`` (one JSON file per finished task, written atomically): a killed stage
@@ -21,7 +22,7 @@ slt_theory/bounds/data/:
 - calibration_heldout.csv: the held-out Monte Carlo n* next to the model and its bound;
 - calibration_model.json: parameters, prediction margins, fitted range and provenance.
 
-The Monte Carlo events (docs/calibration.md, "Events"):
+The Monte Carlo events (docs/calibration.md, Section 1):
 
 - samples: ``slt_theory.coverage_probability`` (uniform statement, iid freezing, U[-1, 1]);
 - width: the construction's own uniform event for one weight, ``covers_every_target`` on a
@@ -65,7 +66,7 @@ SEED_HELDOUT = 20261203
 #: eps grid of the fixed-count tables (the model interpolates log P0 linearly in log eps).
 P0_EPS = (0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
 P0_TRIALS = {"uniform": 40_000, "product": 20_000}
-#: a fixed-count scan stops once this few failures are seen (the tail is extrapolated, Model C).
+#: a fixed-count scan stops once this few failures are seen (the tail is extrapolated: docs/calibration.md, Section 2).
 P0_STOP_FAILURES = 4
 
 #: Failure curves: eps values and freeze settings (prune_ratio, lock_ratio) the offset term is

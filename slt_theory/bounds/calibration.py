@@ -1,7 +1,7 @@
 """Calibrated sample counts and widths: a model of the Monte Carlo n* for any freeze setting in a
-documented range, with a one-sided prediction bound (docs/calibration.md, Model C).
+documented range, with a one-sided prediction bound (docs/calibration.md).
 
-Two Monte Carlo events are modelled (docs/calibration.md, "Events"):
+Two Monte Carlo events are modelled (docs/calibration.md, Section 1):
 
 - ``"samples"``: n iid U[-1, 1] samples, each pruned / locked / free with probabilities
   p / l / f = 1 - p - l, eps-cover [-1, 1] (docs/theory.md, Theorem 3; what
@@ -10,7 +10,8 @@ Two Monte Carlo events are modelled (docs/calibration.md, "Events"):
   (docs/theory.md, Theorem 4; the event of ``covers_every_target``): both sign sides of the
   product terms u v cover [-1, 1].
 
-The model of the failure probability (docs/calibration.md, Proposition C1 and Model C): a sign
+The model of the failure probability (docs/calibration.md, Section 2: Propositions C1, C2 and
+Model C): a sign
 side with N slots (N = n), each slot free with probability q_f, locked with probability q_l, fails
 with probability
 
@@ -27,12 +28,12 @@ table, Proposition C1 makes G exact), S_N is the sum of N iid slot values W (the
 a free value, a locked value, or 0) and S'_N the same without locked slots (so H = 0 without
 locking). The "samples" event is one side with (q_f, q_l) = (f, l) and the uniform law; the
 "width" event is two sides with (q_f, q_l) = (((1 - p)^2 - l^2)/2, l^2/2) and the product law of
-docs/theory.md, Lemma 6, failing with probability 1 - (1 - P_side)^2.
+docs/theory.md, Lemma 6, failing with probability 1 - (1 - P_side)^2 (Proposition C2).
 
 The fitted n-hat is the smallest n with model failure <= delta; the returned bound is the smallest
 n with kappa * (model failure) <= delta, kappa the one-sided 95% conformal factor of the model's
-failure-probability errors on settings left out of the fit (docs/calibration.md, "Prediction
-bound"). The data and parameters are made by benchmarks/make_calibration.py.
+failure-probability errors on settings left out of the fit (docs/calibration.md, Section 4). The
+data and parameters are made by benchmarks/make_calibration.py.
 """
 
 import csv
@@ -51,13 +52,14 @@ from ..errors import InvalidParameterError
 __all__ = [
     "EVENTS", "FITTED_RANGE", "CalibratedSamples", "calibrated_failure", "calibrated_samples",
     "calibrated_width", "offset_sum_cdf", "p0_table", "slot_pmf", "slot_probabilities",
+    "sum_distribution",
 ]
 
 _DATA = os.path.join(os.path.dirname(__file__), "data")
 _MODEL = os.path.join(_DATA, "calibration_model.json")
 _P0 = os.path.join(_DATA, "calibration_p0.csv")
 
-#: The events and the law of their values (docs/calibration.md, "Events").
+#: The events and the law of their values (docs/calibration.md, Section 1).
 EVENTS = {"samples": "uniform", "width": "product"}
 #: Where the model was fitted and checked; outside it calibrated_* raise InvalidParameterError.
 FITTED_RANGE = {"eps": (1e-3, 0.1), "delta": (0.01, 0.1), "lock_ratio": (0.0, 0.5),
@@ -67,7 +69,8 @@ GRID = 1.0 / 128.0
 #: The FFT window leaves out at most 2 exp(-_TAIL_LOG) of the mass of S_n (Bernstein).
 _TAIL_LOG = 40.0
 #: A P0 rate is used as measured when at least this many trials failed; beyond, a geometric tail
-#: fitted to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX] continues it (docs/calibration.md, Section 2).
+#: fitted to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX] continues it (docs/calibration.md,
+#: Section 2, "Computation").
 P0_MIN_FAILURES = 30
 P0_TAIL_MIN, P0_TAIL_MAX = 0.0, 0.05
 _TOL = 1e-12
@@ -173,29 +176,9 @@ def sum_distribution(n, pmf, bottom, top, grid=GRID):
     return k0, np.clip(dist[np.arange(k0, k1 + 1) % size], 0.0, None), below
 
 
-def soft_tail(lo, part, below, t, tau, grid=GRID):
-    """E[psi(S - t)] for psi(d) = 1 (d < 0), exp(-d / tau) (d >= 0), S with the law
-    (lo, part, below) of :func:`sum_distribution`, each grid mass spread uniformly over its bin
-    [(i - 1/2) grid, (i + 1/2) grid]; tau = 0 gives the CDF P(S < t), linear inside a bin and so
-    continuous in t. Mass above the part is counted with psi = 0 (take top >= t + 40 tau).
-
-    >>> lo, part, below = sum_distribution(1, slot_pmf("uniform", 1.0, 0.0), 0.0, 2.0)
-    >>> round(soft_tail(lo, part, below, 0.5, 0.0), 6)    # P(X^+ < 1/2) = 3/4, X ~ U[-1, 1]
-    0.75
-    """
-    i = lo + np.arange(part.size)
-    a, b = (i - 0.5) * grid, (i + 0.5) * grid
-    out = below + float(part @ np.clip((t - a) / grid, 0.0, 1.0))
-    if tau > 0.0:
-        up = b > t
-        a_up = np.maximum(a[up], t)
-        out += float(part[up] @ (tau / grid * (np.exp(-(a_up - t) / tau)
-                                               - np.exp(-(b[up] - t) / tau))))
-    return min(1.0, max(0.0, out))
-
-
 def offset_sum_cdf(n, pmf, thresholds, grid=GRID):
-    """P(S_n < c) for each c in ``thresholds`` (S_n as in :func:`sum_distribution`).
+    """P(S_n < c) for each c in ``thresholds`` (S_n as in :func:`sum_distribution`), each grid
+    mass spread uniformly over its bin (so the CDF is continuous in c).
 
     >>> w = slot_pmf("uniform", 1.0, 0.0)           # X^+ of X ~ U[-1, 1]: P(X^+ < 1/2) = 3/4
     >>> round(float(offset_sum_cdf(1, w, [0.5])[0]), 6)
@@ -204,7 +187,8 @@ def offset_sum_cdf(n, pmf, thresholds, grid=GRID):
     thresholds = np.atleast_1d(np.asarray(thresholds, dtype=float))
     lo, part, below = sum_distribution(n, pmf, float(thresholds.min()), float(thresholds.max()),
                                        grid)
-    # the same as soft_tail(..., tau=0) at every threshold, through one cumulative sum
+    # each grid mass spread uniformly over its bin [(i - 1/2) grid, (i + 1/2) grid], so the CDF is
+    # linear inside a bin and continuous in c
     before = below + np.concatenate(([0.0], np.cumsum(part)))  # P(S < (i - 1/2) grid), i >= lo
     x = thresholds / grid + 0.5 - lo                           # position in bins from lo
     k = np.clip(np.floor(x).astype(np.int64), 0, part.size)
@@ -235,8 +219,8 @@ def _p0_rows():
 
 
 def _p0_one(rows, k_max):
-    """log P0(K) for K = 0..k_max at one table eps (docs/calibration.md, Section 2): measured where at least
-    P0_MIN_FAILURES trials failed, then a geometric tail fitted (least squares on log rates,
+    """log P0(K) for K = 0..k_max at one table eps (docs/calibration.md, Section 2): measured where
+    at least P0_MIN_FAILURES trials failed, then a geometric tail fitted (least squares on log rates,
     weighted by failures) to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX]; 1 below the first
     K measured; non-increasing in K (a free value never hurts coverage)."""
     rows = sorted(rows)
@@ -458,7 +442,7 @@ def calibrated_width(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0):
 
 def calibrated_failure(n, eps, *, prune_ratio=0.0, lock_ratio=0.0, event="samples"):
     """The model's estimate of the Monte Carlo failure probability at n samples / width n
-    (docs/calibration.md, Model C), without the prediction factor.
+    (docs/calibration.md, Section 2), without the prediction factor.
 
     >>> calibrated_failure(40, 0.01) < calibrated_failure(20, 0.01)
     True

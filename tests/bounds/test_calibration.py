@@ -81,6 +81,21 @@ def test_width_outcomes_is_the_constructions_event(n, eps, p, l, seed):
         assert bool(fast[t]) == slow
 
 
+def test_fit_points_are_the_model():
+    """The fit's precomputed failures (make_calibration.Points) equal calibration.model_failure:
+    the CDF is linear between bin edges, which lie on the fit's threshold grid."""
+    rows = [r for r in _csv("calibration_curves.csv") if float(r["lock_ratio"]) > 0][::97]
+    rows = [[r["event"], float(r["eps"]), float(r["prune_ratio"]), float(r["lock_ratio"]),
+             int(r["n"]), int(r["trials"]), int(r["successes"]), int(r["seed"])] for r in rows]
+    theta = [-5.0, 1.5]
+    for event in ("samples", "width"):
+        mine = [r for r in rows if r[0] == event]
+        got = mk.Points(mine).failure(theta)
+        for r, g in zip(mine, got):
+            assert g == pytest.approx(cal.model_failure(r[4], r[1], r[2], r[3], event, theta),
+                                      abs=1e-9)
+
+
 # --------------------------------------------------------------------------- the shipped data
 
 def test_stored_points_recompute():
