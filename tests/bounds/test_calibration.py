@@ -96,6 +96,21 @@ def test_fit_points_are_the_model():
                                       abs=1e-9)
 
 
+@pytest.mark.parametrize("eps, delta, p", [(0.1, 0.1, 0.0), (0.05, 0.05, 0.3), (0.02, 0.1, 0.6)])
+def test_heldout_search_is_empirical_required_samples(eps, delta, p):
+    """The held-out n* (bisection on the curve) is n_estimate / n_confident of
+    slt_theory.empirical_required_samples with the same seed and trials: without locking the
+    curve with common random numbers is monotone (a free or pruned sample never breaks a cover),
+    so the two searches must agree exactly."""
+    from slt_theory.montecarlo import empirical_required_samples
+
+    got = mk.heldout_task({"event": "samples", "eps": eps, "delta": delta, "prune_ratio": p,
+                           "lock_ratio": 0.0, "trials": 600, "seed": 5})
+    ref = empirical_required_samples(eps, delta, prune_ratio=p, trials=600, seed=5)
+    assert (got["n_estimate"], got["n_high"]) == (ref.n_estimate, ref.n_confident)
+    assert got["n_low"] <= got["n_estimate"] <= got["n_high"]
+
+
 # --------------------------------------------------------------------------- the shipped data
 
 def test_stored_points_recompute():
