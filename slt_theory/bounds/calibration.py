@@ -1,121 +1,455 @@
-"""Calibrated sample counts: the Monte Carlo n*(eps, delta) fitted per freeze setting, shipped as
-slt_theory/data/calibration.csv so that ``required_samples(..., constant="calibrated")`` works
-offline.
+"""Calibrated sample counts and widths: a model of the Monte Carlo n* for any freeze setting in a
+documented range, with a one-sided prediction bound (docs/calibration.md).
 
-The table is made by benchmarks/make_calibration.py (uniform statement, iid freezing, U[-1, 1]
-samples, target [-1, 1]): for eps in {1e-1, 3e-2, 1e-2, 3e-3, 1e-3} and delta in
-{0.1, 0.05, 0.01}, n*(eps, delta) is the smallest n whose one-sided 95% Clopper-Pearson lower
-bound on the coverage probability (2,000 trials) is >= 1 - delta; per freeze setting,
-least squares fits
+Two Monte Carlo events are modelled (docs/calibration.md, Section 1):
 
-.. math:: n^*(\\varepsilon, \\delta) \\approx a \\log_2(1/\\varepsilon) + b \\log_2(1/\\delta) + c
+- ``"samples"``: n iid U[-1, 1] samples, each pruned / locked / free with probabilities
+  p / l / f = 1 - p - l, eps-cover [-1, 1] (docs/theory.md, Theorem 3; what
+  ``slt_theory.coverage_probability`` measures);
+- ``"width"``: a depth-1 (1, 1) source of hidden width n serves every target weight in [-1, 1]
+  (docs/theory.md, Theorem 4; the event of ``covers_every_target``): both sign sides of the
+  product terms u v cover [-1, 1].
 
-and stores (a, b, c), their covariance and the residual standard deviation s.
-:func:`calibrated_samples` returns the one-sided 95% prediction bound
-ceil(fit + t_{0.95, dof} sqrt(x^T Cov x + s^2)), an upper confidence bound on the empirical n*.
-Outside the fitted eps / delta ranges the formula is an extrapolation.
+The model of the failure probability (docs/calibration.md, Section 2: Propositions C1, C2 and
+Model C): a sign
+side with N slots (N = n), each slot free with probability q_f, locked with probability q_l, fails
+with probability
+
+.. math::
+
+    P_{side}(N) = 1 - (1 - G(N))(1 - H(N)),\\qquad
+    G(N) = \\sum_K \\binom{N}{K} q_f^K (1 - q_f)^{N - K} P_0(K, \\varepsilon),
+
+    H(N) = 2 P(S_N < 1 + m) - 2 P(S'_N < 1 + m),\\qquad
+    m = \\frac{\\theta_0 + \\theta_1 \\log_2(1/\\varepsilon)}{\\max(1, N q_f)},
+
+where P_0(K, eps) is the Monte Carlo failure of K free values with nothing frozen (a shipped
+table, Proposition C1 makes G exact), S_N is the sum of N iid slot values W (the positive part of
+a free value, a locked value, or 0) and S'_N the same without locked slots (so H = 0 without
+locking). The "samples" event is one side with (q_f, q_l) = (f, l) and the uniform law; the
+"width" event is two sides with (q_f, q_l) = (((1 - p)^2 - l^2)/2, l^2/2) and the product law of
+docs/theory.md, Lemma 6, failing with probability 1 - (1 - P_side)^2 (Proposition C2).
+
+The fitted n-hat is the smallest n with model failure <= delta; the returned bound is the smallest
+n with kappa * (model failure) <= delta, kappa the one-sided 95% conformal factor of the model's
+failure-probability errors on settings left out of the fit (docs/calibration.md, Section 4). The
+data and parameters are made by benchmarks/make_calibration.py.
 """
 
 import csv
 import dataclasses
 import functools
+import json
 import math
 import os
 
+import numpy as np
 from scipy import stats
 
 from .. import _validate
 from ..errors import InvalidParameterError
 
-__all__ = ["CalibratedSamples", "available_settings", "calibrated_samples"]
+__all__ = [
+    "EVENTS", "FITTED_RANGE", "CalibratedSamples", "calibrated_failure", "calibrated_samples",
+    "calibrated_width", "offset_sum_cdf", "p0_table", "slot_pmf", "slot_probabilities",
+    "sum_distribution",
+]
 
-_TABLE = os.path.join(os.path.dirname(__file__), "data", "calibration.csv")
-CONFIDENCE = 0.95
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+_MODEL = os.path.join(_DATA, "calibration_model.json")
+_P0 = os.path.join(_DATA, "calibration_p0.csv")
+
+#: The events and the law of their values (docs/calibration.md, Section 1).
+EVENTS = {"samples": "uniform", "width": "product"}
+#: Where the model was fitted and checked; outside it calibrated_* raise InvalidParameterError.
+FITTED_RANGE = {"eps": (1e-3, 0.1), "delta": (0.01, 0.1), "lock_ratio": (0.0, 0.5),
+                "freeze_ratio": (0.0, 0.8)}
+#: Grid step of the slot-value distribution (values rounded to multiples of GRID).
+GRID = 1.0 / 128.0
+#: The FFT window leaves out at most 2 exp(-_TAIL_LOG) of the mass of S_n (Bernstein).
+_TAIL_LOG = 40.0
+#: A P0 rate is used as measured when at least this many trials failed; beyond, a geometric tail
+#: fitted to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX] continues it (docs/calibration.md,
+#: Section 2, "Computation").
+P0_MIN_FAILURES = 30
+P0_TAIL_MIN, P0_TAIL_MAX = 0.0, 0.05
+_TOL = 1e-12
+
+
+# --------------------------------------------------------------------------- value laws
+
+def _positive_part_cdf(law, t):
+    """P(X^+ <= t) for t >= 0, X a free value of the law (an atom 1/2 at 0)."""
+    t = np.clip(t, 0.0, 1.0)
+    if law == "uniform":  # X ~ U[-1, 1]
+        return 0.5 + 0.5 * t
+    # X = U V, U ~ U[0, 1], V ~ U[-1, 1]: density (1/2) log(1/|x|) (docs/theory.md, Lemma 6)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 0.5 + np.where(t > 0, 0.5 * t * (1.0 - np.log(t)), 0.0)
+
+
+def _value_cdf(law, t):
+    """P(X <= t) for a free or locked value X of the law (symmetric on [-1, 1])."""
+    t = np.asarray(t, dtype=float)
+    return np.where(t >= 0, _positive_part_cdf(law, np.abs(t)),
+                    1.0 - _positive_part_cdf(law, np.abs(t)))
+
+
+def slot_probabilities(event, prune_ratio, lock_ratio):
+    """(q_f, q_l): the probability that one slot of one side holds a free / a locked value.
+
+    "samples": a slot is one sample (docs/theory.md, Theorem 3): (f, l). "width": a slot is one
+    neuron of the side u > 0 (docs/theory.md, Theorem 4 and Proposition 4): the neuron lies on the
+    side with probability 1/2, its term is free with probability (1 - p)^2 - l^2 and locked with
+    probability l^2.
+
+    >>> slot_probabilities("width", 0.0, 0.0)
+    (0.5, 0.0)
+    """
+    if event == "samples":
+        return 1.0 - prune_ratio - lock_ratio, lock_ratio
+    return 0.5 * ((1.0 - prune_ratio) ** 2 - lock_ratio ** 2), 0.5 * lock_ratio ** 2
+
+
+def slot_pmf(law, q_free, q_locked, grid=GRID):
+    """The law of one slot value W (the positive part of a free value with probability q_free, a
+    locked value with probability q_locked, 0 otherwise) rounded to the nearest multiple of
+    ``grid``: probabilities of j * grid for j = -J..J, J = round(1 / grid). Bin masses are exact
+    (from the closed-form CDFs), so the rounding moves each value by at most grid / 2.
+
+    >>> w = slot_pmf("uniform", 0.5, 0.25)
+    >>> round(float(w.sum()), 12)
+    1.0
+    """
+    j_max = round(1.0 / grid)
+    edges = (np.arange(-j_max, j_max + 2) - 0.5) * grid
+    edges[0], edges[-1] = -1.0, 1.0
+    # the bin of 0 takes the atom of X^+ at 0 (P(X <= 0) = 1/2): its lower edge is below 0
+    pos = np.diff(np.where(edges < 0, 0.0, _positive_part_cdf(law, np.maximum(edges, 0.0))))
+    val = np.diff(_value_cdf(law, edges))
+    pmf = q_free * pos + q_locked * val
+    pmf[j_max] += 1.0 - q_free - q_locked
+    return pmf
+
+
+def sum_distribution(n, pmf, bottom, top, grid=GRID):
+    """The law of S_n, the sum of n iid slot values with the grid law ``pmf`` (from
+    :func:`slot_pmf`), between ``bottom`` and ``top``, by FFT (the n-fold convolution of ``pmf``).
+
+    Returns
+    -------
+    lo : int
+        The first grid index kept (at most bottom / grid).
+    part : ndarray
+        P(S_n = i grid) for i = lo, lo + 1, ..., at least up to top / grid (fewer when the
+        support of S_n ends first).
+    below : float
+        P(S_n < (lo - 1/2) grid).
+
+    Notes
+    -----
+    The FFT window holds [bottom, top] and all but 2 exp(-40) of the mass of S_n (Bernstein's
+    inequality), clipped to the support of S_n; FFT round-off below 0 is set to 0. The twin,
+    repeated ``np.convolve``, is held to this by tests/bounds/test_calibration.py.
+    """
+    j_max = (pmf.size - 1) // 2
+    if n == 0:
+        k0, k1 = min(0, math.floor(bottom / grid)), max(0, math.ceil(top / grid))
+        part = np.zeros(k1 - k0 + 1)
+        part[-k0] = 1.0
+        return k0, part, 0.0
+    j = np.arange(-j_max, j_max + 1)
+    mean = float(pmf @ j)
+    sd = math.sqrt(max(float(pmf @ (j - mean) ** 2), 1e-30))
+    # Bernstein: |S_n - n mean| >= sqrt(2 L n var) + (2/3) L b has probability <= 2 exp(-L)
+    # with |W - mean| <= b = 2 J (grid units)
+    half = math.sqrt(2 * _TAIL_LOG * n) * sd + (2.0 / 3.0) * _TAIL_LOG * 2 * j_max
+    lo = max(math.floor(min(n * mean - half, bottom / grid) - 2), -n * j_max)
+    hi = min(math.ceil(max(n * mean + half, top / grid) + 2), n * j_max)
+    size = 1 << max(hi - lo, pmf.size).bit_length()
+    padded = np.zeros(size)
+    padded[j % size] = pmf
+    dist = np.fft.irfft(np.fft.rfft(padded) ** n, size)
+    k0 = max(lo, math.floor(bottom / grid) - 1)
+    k1 = min(hi, math.ceil(top / grid) + 1)
+    below = float(np.clip(dist[np.arange(lo, k0) % size], 0.0, None).sum())
+    return k0, np.clip(dist[np.arange(k0, k1 + 1) % size], 0.0, None), below
+
+
+def offset_sum_cdf(n, pmf, thresholds, grid=GRID):
+    """P(S_n < c) for each c in ``thresholds`` (S_n as in :func:`sum_distribution`), each grid
+    mass spread uniformly over its bin (so the CDF is continuous in c).
+
+    >>> w = slot_pmf("uniform", 1.0, 0.0)           # X^+ of X ~ U[-1, 1]: P(X^+ < 1/2) = 3/4
+    >>> round(float(offset_sum_cdf(1, w, [0.5])[0]), 6)
+    0.75
+    """
+    thresholds = np.atleast_1d(np.asarray(thresholds, dtype=float))
+    lo, part, below = sum_distribution(n, pmf, float(thresholds.min()), float(thresholds.max()),
+                                       grid)
+    # each grid mass spread uniformly over its bin [(i - 1/2) grid, (i + 1/2) grid], so the CDF is
+    # linear inside a bin and continuous in c
+    before = below + np.concatenate(([0.0], np.cumsum(part)))  # P(S < (i - 1/2) grid), i >= lo
+    x = thresholds / grid + 0.5 - lo                           # position in bins from lo
+    k = np.clip(np.floor(x).astype(np.int64), 0, part.size)
+    frac = np.clip(x - k, 0.0, 1.0)
+    padded = np.append(part, 0.0)                              # an empty part is allowed
+    inside = padded[np.minimum(k, part.size)]
+    out = np.where(x <= 0, below, before[k] + frac * inside)
+    return np.clip(out, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- shipped data
+
+@functools.lru_cache(maxsize=1)
+def _model():
+    with open(_MODEL) as f:
+        return json.load(f)
+
+
+@functools.lru_cache(maxsize=1)
+def _p0_rows():
+    out = {}
+    with open(_P0, newline="") as f:
+        for row in csv.DictReader(f):
+            key = (row["law"], float(row["eps"]))
+            out.setdefault(key, []).append((int(row["k"]), int(row["trials"]),
+                                            int(row["successes"])))
+    return out
+
+
+def _p0_one(rows, k_max):
+    """log P0(K) for K = 0..k_max at one table eps (docs/calibration.md, Section 2): measured where
+    at least P0_MIN_FAILURES trials failed, then a geometric tail fitted (least squares on log rates,
+    weighted by failures) to the measured rates in (P0_TAIL_MIN, P0_TAIL_MAX]; 1 below the first
+    K measured; non-increasing in K (a free value never hurts coverage)."""
+    rows = sorted(rows)
+    ks = np.array([r[0] for r in rows])
+    fails = np.array([r[1] - r[2] for r in rows], dtype=float)
+    rate = fails / np.array([r[1] for r in rows], dtype=float)
+    good = fails >= P0_MIN_FAILURES
+    tail = good & (rate > P0_TAIL_MIN) & (rate <= P0_TAIL_MAX)
+    if tail.sum() < 2:
+        raise InvalidParameterError("the P0 table has fewer than two tail points at one eps; "
+                                    "rerun benchmarks/make_calibration.py with more trials")
+    slope, icept = np.polyfit(ks[tail], np.log(rate[tail]), 1, w=np.sqrt(fails[tail]))
+    out = np.zeros(k_max + 1)
+    last = int(ks[good].max())
+    measured = dict(zip(ks[good].tolist(), np.log(rate[good]).tolist()))
+    for k in range(k_max + 1):
+        if k < ks.min():
+            out[k] = 0.0
+        elif k <= last:
+            out[k] = measured.get(k, 0.0)
+        else:
+            out[k] = icept + slope * k
+    return np.minimum.accumulate(out)
+
+
+def _p0_grid(law, k_max):
+    """(eps grid ascending, log P0 per grid eps), made non-increasing in eps: an eps' < eps cover
+    is an eps cover, so P0 never falls as eps shrinks (the extrapolated tails could cross)."""
+    rows = _p0_rows()
+    grid = sorted({e for (lw, e) in rows if lw == law})
+    if not grid:
+        raise InvalidParameterError(f"the P0 table has no rows for law {law!r}")
+    logs = np.array([_p0_one(rows[(law, e)], k_max) for e in grid])
+    return grid, np.maximum.accumulate(logs[::-1], axis=0)[::-1]
+
+
+def p0_table(law, eps, k_max):
+    """P0(K, eps) for K = 0..k_max: the failure probability of K free values of ``law`` (no
+    freezing) to eps-cover [-1, 1], from the shipped Monte Carlo table, interpolated linearly in
+    log eps between table values (docs/calibration.md, Section 2, "Computation").
+
+    >>> p = p0_table("uniform", 0.01, 40)
+    >>> bool(p[0] == 1.0 and (np.diff(p) <= 0).all() and p[40] < 1e-3)
+    True
+    """
+    grid, logs = _p0_grid(law, int(k_max))
+    if not grid[0] * (1 - _TOL) <= eps <= grid[-1] * (1 + _TOL):
+        raise InvalidParameterError(f"eps={eps!r} is outside the P0 table {grid!r} of law {law!r}")
+    i = int(np.searchsorted(grid, eps))
+    if i < len(grid) and abs(grid[i] - eps) <= _TOL * grid[i]:
+        return np.exp(logs[i])
+    w = (math.log(eps) - math.log(grid[i - 1])) / (math.log(grid[i]) - math.log(grid[i - 1]))
+    return np.exp((1 - w) * logs[i - 1] + w * logs[i])
+
+
+# --------------------------------------------------------------------------- the model
+
+def _side_failure(n, eps, law, q_free, q_locked, theta, p0):
+    """P_side(n) of Model C for one n (p0: P0(K) for K = 0..>=n)."""
+    ks = np.arange(n + 1)
+    g = float(stats.binom.pmf(ks, n, q_free) @ p0[: n + 1])
+    h = 0.0
+    if q_locked > 0.0:
+        m = (theta[0] + theta[1] * math.log2(1.0 / eps)) / max(1.0, n * q_free)
+        c = 1.0 + m
+        with_lock = offset_sum_cdf(n, slot_pmf(law, q_free, q_locked), [c])[0]
+        without = offset_sum_cdf(n, slot_pmf(law, q_free, 0.0), [c])[0]
+        h = min(1.0, max(0.0, 2.0 * (with_lock - without)))
+    return 1.0 - (1.0 - g) * (1.0 - h)
+
+
+def model_failure(n, eps, prune_ratio, lock_ratio, event, theta, p0=None):
+    """The failure probability of Model C at n (parameters given; used by the fit)."""
+    law = EVENTS[event]
+    q_free, q_locked = slot_probabilities(event, prune_ratio, lock_ratio)
+    if p0 is None:
+        p0 = p0_table(law, eps, n)
+    side = _side_failure(n, eps, law, q_free, q_locked, theta, p0)
+    return side if event == "samples" else 1.0 - (1.0 - side) ** 2
+
+
+def _smallest_n(fail, target, n_max, lo=1):
+    """Smallest n >= lo with fail(n) <= target, by doubling and bisection (the model failure is
+    non-increasing in n on the fitted range: tests/bounds/test_calibration.py checks it)."""
+    hi = lo
+    while fail(hi) > target:
+        lo, hi = hi + 1, 2 * hi
+        if hi > n_max:
+            raise InvalidParameterError(f"the calibrated model does not reach failure {target!r} "
+                                        f"by n = {n_max}")
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fail(mid) <= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
+
+
+def _check(eps, delta, prune_ratio, lock_ratio):
+    eps = _validate.open_unit("eps", eps)
+    delta = _validate.open_unit("delta", delta)
+    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
+    r = FITTED_RANGE
+    for name, value in (("eps", eps), ("delta", delta), ("lock_ratio", lock_ratio),
+                        ("freeze_ratio", prune_ratio + lock_ratio)):
+        lo, hi = r[name]
+        if not lo * (1 - _TOL) - _TOL <= value <= hi * (1 + _TOL) + _TOL:
+            raise InvalidParameterError(
+                f"{name}={value!r} is outside the calibrated range [{lo}, {hi}] (eps in "
+                f"{list(r['eps'])}, delta in {list(r['delta'])}, lock_ratio <= "
+                f"{r['lock_ratio'][1]}, prune_ratio + lock_ratio <= {r['freeze_ratio'][1]}); "
+                "use constant='proved' there")
+    return eps, delta, prune_ratio, lock_ratio
 
 
 @dataclasses.dataclass(frozen=True)
 class CalibratedSamples:
-    """n: an upper confidence bound on the Monte Carlo n*; the fit behind it."""
+    """A calibrated number of samples (event "samples") or hidden width (event "width").
+
+    Attributes
+    ----------
+    n : int
+        The prediction bound: above the true Monte Carlo n* with the stated ``confidence``.
+    fit : int
+        The model's estimate of the Monte Carlo n* (smallest n with model failure <= delta).
+    confidence : float
+    event : {"samples", "width"}
+    failure_factor : float
+        kappa: ``n`` is the smallest n with kappa * (model failure) <= delta.
+    formula : str
+    eps, delta, prune_ratio, lock_ratio : float
+    """
 
     n: int
+    fit: int
     confidence: float
+    event: str
+    failure_factor: float
     formula: str
-    a: float
-    b: float
-    c: float
-    se_a: float
-    se_b: float
-    se_c: float
-    resid_sd: float
     eps: float
     delta: float
     prune_ratio: float
     lock_ratio: float
-    fit: float  # the fitted mean a log2(1/eps) + b log2(1/delta) + c
 
 
-@functools.lru_cache(maxsize=1)
-def _table():
-    with open(_TABLE, newline="") as f:
-        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+def _calibrated(event, eps, delta, prune_ratio, lock_ratio):
+    eps, delta, prune_ratio, lock_ratio = _check(eps, delta, prune_ratio, lock_ratio)
+    par = _model()[event]
+    theta, kappa = par["theta"], par["kappa"]
+    law = EVENTS[event]
+    n_max = int(par["n_max"])
+    p0 = p0_table(law, eps, n_max)
 
+    @functools.cache
+    def fail(n):
+        return model_failure(n, eps, prune_ratio, lock_ratio, event, theta, p0)
 
-def available_settings():
-    """The (prune_ratio, lock_ratio) pairs in the shipped table.
-
-    Examples
-    --------
-    >>> (0.0, 0.0) in available_settings()
-    True
-    """
-    return [(r["prune_ratio"], r["lock_ratio"]) for r in _table()]
+    # fewer than log2(1/eps) free values never cover (docs/theory.md, Proposition 1): start the
+    # search where that many are expected
+    start = max(1, math.floor(math.log2(1.0 / eps) / slot_probabilities(event, prune_ratio,
+                                                                         lock_ratio)[0]))
+    fit = _smallest_n(fail, delta, n_max, start)
+    n = _smallest_n(lambda m: kappa * fail(m), delta, n_max, fit)
+    formula = (f"smallest n with {kappa:.3g} * P_model(n) <= delta; Model C ({event}, {law} law): "
+               f"theta = ({theta[0]:.4g}, {theta[1]:.4g}); docs/calibration.md")
+    return CalibratedSamples(n=n, fit=fit, confidence=float(par["confidence"]), event=event,
+                             failure_factor=float(kappa), formula=formula, eps=eps, delta=delta,
+                             prune_ratio=prune_ratio, lock_ratio=lock_ratio)
 
 
 def calibrated_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0):
-    """Upper confidence bound on the Monte Carlo n*(eps, delta) for one freeze setting.
+    """Upper prediction bound on the Monte Carlo n*: samples (frozen ones included) whose free
+    subset sums plus the locked sum eps-cover [-1, 1] with probability >= 1 - delta.
 
     Parameters
     ----------
-    eps, delta : float in (0, 1)
-    prune_ratio, lock_ratio : float
-        Must match a row of the table within 1e-9 (see :func:`available_settings`).
+    eps : float in [1e-3, 0.1]
+    delta : float in [0.01, 0.1]
+    prune_ratio, lock_ratio : float, lock_ratio <= 0.5, prune_ratio + lock_ratio <= 0.8
 
     Returns
     -------
     CalibratedSamples
-        ``.n`` (int), ``.confidence``, ``.formula`` and the fit ``.a, .b, .c`` with standard
-        errors.
+        ``.n`` (the bound, int), ``.fit`` (the model's n*), ``.confidence``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Outside :data:`FITTED_RANGE` (the message names the range).
 
     Examples
     --------
     >>> r = calibrated_samples(0.01, 0.05)
-    >>> r.confidence, r.n >= math.ceil(math.log2(100))
-    (0.95, True)
+    >>> r.n >= r.fit >= math.ceil(math.log2(100)), r.confidence
+    (True, 0.95)
     >>> calibrated_samples(0.01, 0.05, prune_ratio=0.5).n > r.n
     True
     """
-    eps = _validate.open_unit("eps", eps)
-    delta = _validate.open_unit("delta", delta)
-    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
-    rows = [r for r in _table()
-            if abs(r["prune_ratio"] - prune_ratio) <= 1e-9 and abs(r["lock_ratio"] - lock_ratio) <= 1e-9]
-    if not rows:
-        raise InvalidParameterError(
-            f"no calibration for prune_ratio={prune_ratio!r}, lock_ratio={lock_ratio!r}; the table "
-            f"has (prune_ratio, lock_ratio) in {available_settings()!r}; use constant='proved' "
-            "or run benchmarks/make_calibration.py with this setting")
-    r = rows[0]
-    x = (math.log2(1 / eps), math.log2(1 / delta), 1.0)
-    mean = r["a"] * x[0] + r["b"] * x[1] + r["c"]
-    cov = [[r["se_a"] ** 2, r["cov_ab"], r["cov_ac"]],
-           [r["cov_ab"], r["se_b"] ** 2, r["cov_bc"]],
-           [r["cov_ac"], r["cov_bc"], r["se_c"] ** 2]]
-    var = sum(x[i] * cov[i][j] * x[j] for i in range(3) for j in range(3)) + r["resid_sd"] ** 2
-    t = float(stats.t.ppf(CONFIDENCE, int(r["dof"])))
-    n = max(1, math.ceil(mean + t * math.sqrt(var) - 1e-9))
-    formula = (f"n = ceil({r['a']:.3f} log2(1/eps) + {r['b']:.3f} log2(1/delta) + {r['c']:.3f}"
-               f" + {t:.2f} * sd_pred), sd_pred = {math.sqrt(var):.2f}")
-    return CalibratedSamples(
-        n=n, confidence=CONFIDENCE, formula=formula, a=r["a"], b=r["b"], c=r["c"], se_a=r["se_a"],
-        se_b=r["se_b"], se_c=r["se_c"], resid_sd=r["resid_sd"], eps=eps, delta=delta,
-        prune_ratio=prune_ratio, lock_ratio=lock_ratio, fit=mean)
+    return _calibrated("samples", eps, delta, prune_ratio, lock_ratio)
+
+
+def calibrated_width(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0):
+    """Upper prediction bound on the Monte Carlo width of one weight: the hidden width n of a
+    depth-1 (1, 1) frozen source that, with probability >= 1 - delta, serves every target weight
+    w in [-1, 1] within eps |x| (both sign sides cover; the event of ``covers_every_target``,
+    docs/theory.md, Theorem 4).
+
+    Parameters and returns as :func:`calibrated_samples` (``.event == "width"``).
+
+    Examples
+    --------
+    >>> w = calibrated_width(0.01, 0.05)
+    >>> w.n > calibrated_samples(0.01, 0.05).n, w.event
+    (True, 'width')
+    """
+    return _calibrated("width", eps, delta, prune_ratio, lock_ratio)
+
+
+def calibrated_failure(n, eps, *, prune_ratio=0.0, lock_ratio=0.0, event="samples"):
+    """The model's estimate of the Monte Carlo failure probability at n samples / width n
+    (docs/calibration.md, Section 2), without the prediction factor.
+
+    >>> calibrated_failure(40, 0.01) < calibrated_failure(20, 0.01)
+    True
+    """
+    _validate.choice("event", event, tuple(EVENTS))
+    n = _validate.integer("n", n, minimum=0)
+    eps, _, prune_ratio, lock_ratio = _check(eps, FITTED_RANGE["delta"][0], prune_ratio,
+                                             lock_ratio)
+    par = _model()[event]
+    return model_failure(n, eps, prune_ratio, lock_ratio, event, par["theta"])
