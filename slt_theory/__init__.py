@@ -30,7 +30,7 @@ from .bounds import (
     required_width,
     width_bound,
 )
-from .bounds.calibration import CalibratedSamples, calibrated_samples
+from .bounds.calibration import CalibratedSamples, calibrated_samples, calibrated_width
 from .bounds.size import TicketSize, ticket_size
 from .construction import (
     EntryFailure,
@@ -70,7 +70,7 @@ __all__ = [
     "CalibratedSamples", "CoverageResult", "EntryFailure", "ErrorEstimate", "FreezeState",
     "FrozenSource", "InvalidParameterError", "MAX_INTERVALS", "RequiredSamples", "SuccessRate",
     "TargetNetwork", "TicketResult", "TicketSize", "WidthBound", "__version__",
-    "calibrated_samples", "clopper_pearson", "construct_ticket", "counting_lower_bound_samples",
+    "calibrated_samples", "calibrated_width", "clopper_pearson", "construct_ticket", "counting_lower_bound_samples",
     "coverage_probability", "covers", "covers_every_target", "empirical_required_samples",
     "failure_bound", "find_subset", "lower_confidence_bound", "masked_source", "measure_error", "product_terms",
     "required_samples", "required_width", "subset_sum_error", "success_probability", "sweep",

@@ -347,12 +347,14 @@ def render(report):
     ]))
     level = report["samples_notes"]["calibrated_confidence"]
     calibrated_meaning = (
-        "Monte Carlo n* of the one-layer subset sum"
-        + (f" (an upper bound at {num(100 * level)}% confidence)" if level is not None else "")
-        + ": measured, not proved")
+        "Monte Carlo width of the construction and n* of the one-layer subset sum (Model C, "
+        "docs/calibration.md"
+        + (f"; upper prediction bounds at {num(100 * level)}% confidence" if level is not None
+           else "")
+        + "): measured, not proved")
     if w["calibrated"] is None:
-        calibrated_meaning += "; no calibrated width exists for this target, so only the " \
-                              "sample count is given"
+        calibrated_meaning += "; no calibrated width for this target (one weight only, inside " \
+                              "the fitted range)"
     counting_meaning = "no source of this shape can do with fewer, frozen or not (Propositions " \
                        "2 and 1)"
     if w["counting_lower_bound"] is None:

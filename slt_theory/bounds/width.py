@@ -9,7 +9,7 @@ import sympy as sp
 
 from .. import _validate
 from ..errors import InvalidParameterError
-from .calibration import calibrated_samples
+from .calibration import calibrated_samples, calibrated_width
 from .certificate import window_failure_bound
 from .expressions import (
     CHERNOFF_TAIL,
@@ -293,11 +293,7 @@ def width_bound(
     depth, widths = _check_target(depth, widths)
     _validate.choice("constant", constant, _CONSTANTS)
     if constant == "calibrated":
-        raise InvalidParameterError(
-            "constant='calibrated' is available for required_samples (one-layer subset sums); "
-            "widths have no calibrated table yet: use constant='proved'"
-        )
-
+        return _calibrated_width_bound(eps, delta, prune_ratio, lock_ratio, depth, widths)
     shape = NetworkShape.of(eps, prune_ratio, lock_ratio, depth, widths)
     plan = width_plan(shape, delta, _WINDOW_FAILURE[constant])
     layer_widths = tuple(d * n_i for d, n_i in zip(widths[:-1], plan.block_sizes))
@@ -322,13 +318,13 @@ def width_bound(
         )) - 1e-12)
         lower_statement = "Proposition 2, any source of this shape, frozen or not"
 
-    calibrated, note = None, ""
+    calibrated, note = None, "(a calibrated width exists for one weight only: widths (1, 1))"
     try:
         if depth == 1 and widths == (1, 1):
-            cal = calibrated_samples(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio)
+            cal = calibrated_width(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio)
             calibrated = int(cal.n)
-            note = (f"(one-layer samples n*, upper confidence bound at level {cal.confidence:g}; "
-                    "not a width)")
+            note = (f"(Monte Carlo width of the construction, Model C of docs/calibration.md: an "
+                    f"upper prediction bound at level {cal.confidence:g}; measured, not proved)")
     except InvalidParameterError as err:
         note = f"({err})"
 
@@ -367,6 +363,38 @@ def width_bound(
     )
 
 
+def _calibrated_width_bound(eps, delta, prune_ratio, lock_ratio, depth, widths):
+    """``width_bound(..., constant="calibrated")``: the Monte Carlo width of one weight
+    (`slt_theory.bounds.calibration.calibrated_width`); other shapes have no calibrated width."""
+    if depth != 1 or widths != (1, 1):
+        raise InvalidParameterError(
+            "constant='calibrated' gives a width for one weight only (depth=1, widths=(1, 1)); "
+            f"got depth={depth!r}, widths={list(widths)!r}: use constant='proved' or 'certified'")
+    cal = calibrated_width(eps, delta, prune_ratio=prune_ratio, lock_ratio=lock_ratio)
+    width = int(cal.n)
+    lower = math.ceil(float(evaluate(
+        "COUNTING_WIDTH_DEPTH1", epsilon=eps, **{"d_{i-1}": 1, "d_i": 1})) - 1e-12)
+    expression = sp.Symbol("calibrated_width")
+    return WidthBound(
+        width=width, layer_widths=(width,), samples_per_block=(width,), expression=expression,
+        latex=sp.latex(expression),
+        statement=("calibrated, not proved: the smallest width whose modelled failure of the "
+                   "construction's uniform event, times a conformal factor, is <= delta (Model C, "
+                   f"docs/calibration.md; an upper prediction bound at level {cal.confidence:g})"),
+        assumptions=("the fitted range of docs/calibration.md (eps in [1e-3, 0.1], delta in "
+                     "[0.01, 0.1], lock_ratio <= 0.5, prune_ratio + lock_ratio <= 0.8)",),
+        lower_bound=lower,
+        lower_bound_statement="Proposition 2, any source of this shape, frozen or not",
+        calibrated=width,
+        calibrated_note="(this is the calibrated width)",
+        parameters={"eps": eps, "delta": delta, "prune_ratio": prune_ratio,
+                    "lock_ratio": lock_ratio, "depth": depth, "widths": widths,
+                    "constant": "calibrated"},
+        max_width=None,
+        failure=float("nan"),
+    )
+
+
 def required_width(
     eps, freeze_ratio=None, *, delta=None, prune_ratio=None, lock_ratio=None, depth=1,
     widths=(1, 1), constant="proved",
@@ -392,10 +420,11 @@ def required_width(
         Depth l of the target. Defaults to 1.
     widths : sequence of depth + 1 ints >= 1
         Layer widths d_0..d_l of the target. Defaults to (1, 1): one weight.
-    constant : {"proved", "certified"}
+    constant : {"proved", "certified", "calibrated"}
         "certified": Theorem 1's term of the proof replaced by the computer-assisted certificate
-        (docs/theory.md, Section 1.3): still a proved width, smaller. "calibrated" raises
-        InvalidParameterError for widths (no calibrated width table yet).
+        (docs/theory.md, Section 1.3): still a proved width, smaller. "calibrated": the Monte
+        Carlo width of the construction for one weight (docs/calibration.md; measured, not
+        proved), InvalidParameterError for other shapes.
 
     Returns
     -------

@@ -235,7 +235,8 @@ BAD_WIDTHS = [
     (dict(eps=0.1, depth=1.5), "depth"),
     (dict(eps=0.1, delta=2.0), "delta"),
     (dict(eps=0.1, lock_ratio=0.2, widths=(2, 1)), "lock_ratio"),
-    (dict(eps=0.1, constant="calibrated"), "calibrated"),
+    (dict(eps=0.1, constant="calibrated", widths=(2, 1)), "calibrated"),
+    (dict(eps=0.5, constant="calibrated"), "eps"),
     (dict(eps=0.1, widths="11"), "widths"),
 ]
 

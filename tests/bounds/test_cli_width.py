@@ -95,8 +95,8 @@ def test_table_holds_the_api_s_numbers(capsys):
     counting = bounds.counting_lower_bound_samples(0.05)
     assert _table_row(out, "counting bound")[2:4] == [f"{wb.lower_bound:,}", f"{counting:,}"]
     calibrated = bounds.required_samples(0.05, 0.05, constant="calibrated", **split)
-    assert _table_row(out, "calibrated")[1:3] == ["none", f"{calibrated:,}"]
-    assert "no calibrated width exists" in " ".join(out.split())  # said in the table
+    cal_width = bounds.required_width(0.05, constant="calibrated", **split)
+    assert _table_row(out, "calibrated")[1:3] == [f"{cal_width:,}", f"{calibrated:,}"]
     at = bounds.failure_bound(300, 0.05, kind="width", **split)
     assert f"{at:.3g} at width 300" in out
     certified = bounds.required_width(0.05, constant="certified", **split)
@@ -129,9 +129,16 @@ def test_certified_numbers_are_the_api_s(capsys):
 
 
 def test_a_setting_outside_the_calibration_says_so(capsys):
-    rc, out, _ = _run(capsys, "--eps", "0.05", "--prune-ratio", "0.3", "--lock-ratio", "0.1")
+    rc, out, _ = _run(capsys, "--eps", "0.05", "--prune-ratio", "0.3", "--lock-ratio", "0.55")
     assert rc == 0
     assert _table_row(out, "calibrated")[1:4] == ["none", "out", "of"]
+
+
+def test_the_calibrated_width_is_the_api_s(capsys):
+    rc, out, _ = _run(capsys, "--eps", "0.05", "--prune-ratio", "0.3", "--lock-ratio", "0.1")
+    assert rc == 0
+    width = bounds.required_width(0.05, prune_ratio=0.3, lock_ratio=0.1, constant="calibrated")
+    assert _table_row(out, "calibrated")[1] == f"{width:,}"
 
 
 def test_theorem_5c_says_which_widths_are_covered(capsys):
