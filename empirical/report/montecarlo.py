@@ -46,9 +46,12 @@ def draw(rows):
         ax.grid(True, which="major", alpha=0.3)
     for ax in axes.flat[len(settings):]:
         ax.set_visible(False)
+    # the lowest visible panel of each column carries that column's x axis
+    for column in axes.T:
+        lowest = [a for a in column if a.get_visible()][-1]
+        lowest.tick_params(labelbottom=True)
+        lowest.set_xlabel(style.label("eps"))
     delta = rows[0]["delta"]
-    for ax in axes[-1]:
-        ax.set_xlabel(style.label("eps"))
     # one y label for the whole grid: the panels share the scale
     fig.supylabel(style.label(f"samples n (delta = {float(delta):g})"), fontsize=style.FONT_SIZE)
     style.legend_outside(fig, "below")
