@@ -132,7 +132,7 @@ def stage_bounds(out, scale, **_):
     return rows
 
 
-def stage_montecarlo(out, scale, scheduler=None, workers=None):
+def stage_montecarlo(out, scale, scheduler=None, workers=None, progress=True):
     from slt_theory.bounds import calibration
     from slt_theory.montecarlo.tasks import required_samples_task
 
@@ -140,7 +140,7 @@ def stage_montecarlo(out, scale, scheduler=None, workers=None):
               "seed": 0} for e in scale.mc_eps for p, l in SETTINGS + ((0.3, 0.3),)]
     table = run_sweep(required_samples_task, tasks, out / "runs", scheduler=scheduler,
                       workers=workers, metadata=_meta("montecarlo", scale),
-                      label="montecarlo: n* searches")
+                      label="montecarlo: n* searches", progress=progress)
     rows = []
     for r in table:
         try:
@@ -163,7 +163,7 @@ def stage_montecarlo(out, scale, scheduler=None, workers=None):
 SWEEP_DELTA = 0.2
 
 
-def stage_construction(out, scale, scheduler=None, workers=None):
+def stage_construction(out, scale, scheduler=None, workers=None, progress=True):
     """The constructive ticket for each target of TARGETS at the width sweep's eps and delta."""
     from slt_theory.construction.tasks import construction_task
 
@@ -173,7 +173,8 @@ def stage_construction(out, scale, scheduler=None, workers=None):
              for w in scale.construction_widths]
     table = run_sweep(construction_task, tasks, out / "runs", scheduler=scheduler, workers=workers,
                       metadata=_meta("construction", scale),
-                      label="construction: (target, setting, eps, width) points")
+                      label="construction: (target, setting, eps, width) points",
+                      progress=progress)
     rows = [{"target": "x".join(map(str, r["widths"])), "prune_ratio": r["prune_ratio"],
              "lock_ratio": r["lock_ratio"], "eps": r["eps"], "delta": SWEEP_DELTA,
              "hidden_width": r["hidden_width"], "successes": r["successes"],
@@ -197,16 +198,24 @@ def _constructive_width(construction_rows, target, eps, p, l, delta):
     return min(ok) if ok else None
 
 
-def _monte_carlo_width(eps, p, l, delta, trials, bar=None):
+def _monte_carlo_widths(configs, scale, out, scheduler, workers, progress):
     """Width implied by the Monte Carlo n* of one sign side of the product terms (Theorem 4's
-    structure, each side at failure delta / 2): the scalar check of issue #3 as a width."""
-    from slt_theory.montecarlo import empirical_required_samples
+    structure, each side at failure delta / 2): the scalar check of issue #3 as a width, for
+    every one-weight setting and eps. The searches go through the run store (``<out>/mc_runs``),
+    so a resumed or repeated run does not search again. Returns {(eps, p, l): n*}."""
+    from slt_theory.montecarlo.tasks import required_samples_task
 
-    r = empirical_required_samples(eps, delta / 2, prune_ratio=p, lock_ratio=l, trials=trials,
-                                   distribution="product", seed=0)
-    if bar is not None:
-        bar.update()
-    return r.n_estimate
+    tasks = [{"eps": eps, "delta": c.delta / 2, "prune_ratio": p, "lock_ratio": l,
+              "trials": scale.mc_trials, "distribution": "product", "seed": 0}
+             for c in configs.values() if c.target_widths == (1, 1)
+             for p, l in c.freeze_settings for eps in c.eps_values]
+    if not tasks:
+        return {}
+    table = run_sweep(required_samples_task, tasks, out / "mc_runs", scheduler=scheduler,
+                      workers=workers, progress=progress,
+                      metadata=_meta("width_sweep", scale),
+                      label="width_sweep: Monte Carlo widths (n* searches)")
+    return {(r["eps"], r["prune_ratio"], r["lock_ratio"]): r["n_estimate"] for r in table}
 
 
 def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_rows=None,
@@ -221,19 +230,15 @@ def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_row
         delta=SWEEP_DELTA) for name, (dims, settings) in TARGETS.items()}
     tasks = [t for c in configs.values() for t in sweep_tasks(c)]
     table = run_sweep(run_one, tasks, out / "runs", scheduler=scheduler, workers=workers,
-                      metadata=_meta("width_sweep", scale), label="width_sweep: Edge-Popup runs")
+                      metadata=_meta("width_sweep", scale), label="width_sweep: Edge-Popup runs",
+                      progress=progress)
     for r in table:
         r["target"] = "x".join(map(str, r["target_widths"]))
     keep = ("target", "prune_ratio", "lock_ratio", "width", *SEARCH_KEYS, "seed", "error",
             "val_mse", "sparsity")
     _write_csv(out / "rows.csv", [{k: r[k] for k in keep} for r in table])
-    from tqdm import tqdm
-
+    mc_widths = _monte_carlo_widths(configs, scale, out, scheduler, workers, progress)
     summary = []
-    one_weight = sum(1 for c in configs.values() if c.target_widths == (1, 1)
-                     for _ in c.freeze_settings for _ in c.eps_values)
-    bar = tqdm(total=one_weight, desc="width_sweep: Monte Carlo widths", unit="search",
-               leave=True, disable=not progress)
     for name, config in configs.items():
         dims = config.target_widths
         for s in summarise([r for r in table if r["target"] == name], config):
@@ -247,15 +252,12 @@ def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_row
                    "required_width": bounds.required_width(
                        eps, delta=config.delta, prune_ratio=p, lock_ratio=l,
                        depth=config.depth, widths=dims),
-                   "monte_carlo_width": (_monte_carlo_width(eps, p, l, config.delta,
-                                                            scale.mc_trials, bar)
-                                         if dims == (1, 1) else None),
+                   "monte_carlo_width": mc_widths.get((eps, p, l)) if dims == (1, 1) else None,
                    "shares": {str(w): v for w, v in s["shares"].items()},
                    "best_shares": {str(w): v for w, v in s["best_shares"].items()},
                    "chosen": {str(w): "{threshold}, keep {keep_share}, {steps} steps".format(**c)
                               for w, c in s["chosen"].items()}}
             summary.append(row)
-    bar.close()
     result = {
         "seeds": len(scale.sweep_seeds), "delta": SWEEP_DELTA, "widths": list(scale.sweep_widths),
         "search": {"keep_shares": list(scale.sweep_keep_shares),
@@ -345,9 +347,8 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
         stage_dir = out / stage
         stage_dir.mkdir(parents=True, exist_ok=True)
         extra = {"construction_rows": results.get("construction")} if stage == "width_sweep" else {}
-        if stage in ("width_sweep", "frontier"):
-            extra["progress"] = progress
-        results[stage] = runners[stage](stage_dir, sc, scheduler=scheduler, workers=workers, **extra)
+        results[stage] = runners[stage](stage_dir, sc, scheduler=scheduler, workers=workers,
+                                        progress=progress, **extra)
         if stage in FIGURE_MODULES:
             say(f"stage {i}/{len(stages)} {stage}: drawing its figure")
             notes[stage] = _figure(stage, stage_dir, fig_dir)

@@ -70,13 +70,13 @@ def test_smoke_reproduction_end_to_end(tmp_path, capsys):
     # the summary as strict JSON and nothing else
     moved = tmp_path / "moved"
     out.rename(moved)
-    runs = {p: p.stat().st_mtime_ns for p in moved.glob("*/runs/[!_]*.json")}
+    runs = {p: p.stat().st_mtime_ns for p in moved.glob("*/*runs/[!_]*.json")}
     assert main(["reproduce", "--scale", "smoke", "--out", str(moved), "--workers", "1", "--json",
                  "--no-progress", "--stages", "montecarlo", "construction", "width_sweep",
                  "frontier"]) == 0
     shown = capsys.readouterr()
     assert json.loads(shown.out)["report"] == str(moved / "README.md") and shown.err == ""
-    assert {p: p.stat().st_mtime_ns for p in moved.glob("*/runs/[!_]*.json")} == runs
+    assert {p: p.stat().st_mtime_ns for p in moved.glob("*/*runs/[!_]*.json")} == runs
     for s in ("montecarlo", "construction", "width_sweep", "frontier"):
         assert (moved / s / TABLES[s]).read_text() == before[s]
 
