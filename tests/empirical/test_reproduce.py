@@ -71,6 +71,7 @@ def test_smoke_reproduction_end_to_end(tmp_path, capsys):
     moved = tmp_path / "moved"
     out.rename(moved)
     runs = {p: p.stat().st_mtime_ns for p in moved.glob("*/*runs/[!_]*.json")}
+    assert any(p.parent.name == "mc_runs" for p in runs)  # the Monte Carlo widths are stored too
     assert main(["reproduce", "--scale", "smoke", "--out", str(moved), "--workers", "1", "--json",
                  "--no-progress", "--stages", "montecarlo", "construction", "width_sweep",
                  "frontier"]) == 0
