@@ -7,16 +7,18 @@ also written to ``<out>/summary.json``).
 
 
 def configure(parser):
-    parser.add_argument("--out", default="report", help="report folder [report]")
+    parser.add_argument("--out", default="report", help="report folder")
     parser.add_argument("--scale", default="quick", choices=("smoke", "quick", "paper"),
                         help="quick: about 1,300 CPU-seconds when measured (at least 11 min on 2 "
-                        "free CPU cores, results/comparison/NOTES.md); smoke: under a minute, to "
-                        "check the pipeline; paper: the larger run for a GPU machine (not timed)")
+                        "free CPU cores, results/comparison/NOTES.md); smoke: about 75 s measured on a "
+                        "loaded 2-core machine, to check the pipeline; paper: the larger run for a "
+                        "GPU machine (not timed)")
     parser.add_argument("--stages", nargs="+", default=None,
                         choices=("bounds", "montecarlo", "construction", "width_sweep", "frontier"),
-                        help="run only these stages, in the order given [all five]")
+                        metavar="STAGE", help="run only these stages, in the order given, of: "
+                        "bounds montecarlo construction width_sweep frontier; all five when not set")
     parser.add_argument("--scheduler", default=None, help="dask.distributed scheduler address")
-    parser.add_argument("--workers", type=int, default=None, help="local processes [all cores]")
+    parser.add_argument("--workers", type=int, default=None, help="local processes; one per core when not set")
     parser.add_argument("--json", action="store_true",
                         help="print the summary as JSON instead of text")
     parser.add_argument("--no-progress", action="store_true",

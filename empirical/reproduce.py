@@ -17,8 +17,8 @@ process (computation and plotting never share a process):
                  (digits upsampled to 32x32), with paired differences (empirical.frontier).
 
 ``--scale quick`` (default) took about 1,300 CPU-seconds when measured (results/comparison/NOTES.md:
-at least 11 minutes on two free cores); ``--scale smoke`` checks the pipeline in well under a
-minute (tests/empirical/test_reproduce.py); ``--scale paper`` is the larger run for a GPU machine,
+at least 11 minutes on two free cores); ``--scale smoke`` checks the pipeline (75 s of stage time
+measured with --workers 1 on the shared 2-core machine; tests/empirical/test_reproduce.py); ``--scale paper`` is the larger run for a GPU machine,
 not timed. ``--scheduler tcp://host:8786`` sends the Monte Carlo, construction, width-sweep and
 frontier runs to a Dask cluster; local processes otherwise.
 
