@@ -115,18 +115,22 @@ def _write_csv(path, rows):
 
 # ------------------------------------------------------------------------------------- stages
 
-def stage_bounds(out, scale, **_):
+def stage_bounds(out, scale, progress=True, **_):
+    from tqdm import tqdm
+
+    grid = [(delta, eps, p, l) for delta in scale.bounds_deltas for eps in scale.bounds_eps
+            for p, l in SETTINGS + ((0.3, 0.3),)]
     rows = []
-    for delta in scale.bounds_deltas:
-        for eps in scale.bounds_eps:
-            for p, l in SETTINGS + ((0.3, 0.3),):
-                wb = bounds.width_bound(eps, delta=delta, prune_ratio=p, lock_ratio=l)
-                rows.append({
-                    "eps": eps, "delta": delta, "prune_ratio": p, "lock_ratio": l,
-                    "required_samples": bounds.required_samples(eps, delta, prune_ratio=p, lock_ratio=l),
-                    "counting_lower_bound_samples": bounds.counting_lower_bound_samples(eps),
-                    "required_width_one_weight": wb.width, "counting_lower_bound_width": wb.lower_bound,
-                })
+    # a second or so per point at the quick scale (the width bound solves for its width)
+    for delta, eps, p, l in tqdm(grid, desc="bounds: (eps, delta, setting) points", unit="point",
+                                 leave=True, disable=not progress):
+        wb = bounds.width_bound(eps, delta=delta, prune_ratio=p, lock_ratio=l)
+        rows.append({
+            "eps": eps, "delta": delta, "prune_ratio": p, "lock_ratio": l,
+            "required_samples": bounds.required_samples(eps, delta, prune_ratio=p, lock_ratio=l),
+            "counting_lower_bound_samples": bounds.counting_lower_bound_samples(eps),
+            "required_width_one_weight": wb.width, "counting_lower_bound_width": wb.lower_bound,
+        })
     _write_csv(out / "bounds.csv", rows)
     write_text_atomic(out / "bounds.tex", bounds.latex_table())
     return rows
