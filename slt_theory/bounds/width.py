@@ -339,9 +339,11 @@ def width_bound(
         "M ~ Bin(n_i, phi a log(1/a)) free terms in the cover block) is summed over the "
         "(output, input, side) instances, at per-entry error ((1 + eps)^(1/l) - 1) / "
         "sqrt(d_{i-1} d_i)",
-        "locking with several inputs per layer: Theorem 5(C) (re-assignment), which pays for "
-        "stuck neurons and so holds on a finite range of widths only",
     )
+    if lock_ratio > 0 and any(d > 1 for d in widths[:-1]):
+        assumptions += ("locking with several inputs per layer: Theorem 5(C) (re-assignment), "
+                        "which pays for stuck neurons and so holds on a finite range of widths "
+                        "only",)
     return WidthBound(
         width=plan.width,
         layer_widths=layer_widths,

@@ -10,7 +10,8 @@ the target, with exact binomial intervals, the empirical n*, and resumable grid 
 - :mod:`.cli_mc`: `slt mc`.
 
 May import: :mod:`slt_theory.solvers`, :mod:`slt_theory.runs`, :mod:`slt_theory.errors`,
-:mod:`slt_theory._validate`, :mod:`slt_theory._version`, numpy, scipy, numba. Not the bounds (the bounds are checked *by*
+:mod:`slt_theory._validate`, :mod:`slt_theory._version`, :mod:`slt_theory._display`, numpy, scipy,
+numba. Not the bounds (the bounds are checked *by*
 Monte Carlo, in the tests and benchmarks, never the other way round).
 """
 
