@@ -44,7 +44,8 @@ extensions = [
 # exist yet are skipped, new top-level pages appended), so that pages still being written on other
 # branches join the site when they land and a new page never breaks the build.
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "notebooks/README.md", "notebooks/*.py"]
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "notebooks/README.md", "notebooks/*.py",
+                    "figures/**/*.md"]  # before/after listings: images for the lead, not pages
 templates_path = ["_templates"]
 # .rst first: autosummary writes its generated pages with the first suffix
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}

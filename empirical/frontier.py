@@ -374,12 +374,13 @@ RUN_COLUMNS = ("model", "freeze_ratio", "kind", "width", "prune_ratio", "lock_ra
 
 
 def run_frontier(configs, out, runs_dir=None, *, workers=1, scheduler=None, threads=1,
-                 data_root=None, metadata=None):
+                 data_root=None, metadata=None, progress=False, label=None):
     """Run every config's grid (resumable) and write the tables to ``out``.
 
     Writes ``runs.csv`` (one row per run), ``settings.csv``, ``frontier.csv`` and
     ``differences.csv`` (see :func:`summarise`); per-run records go to ``<out>/runs`` and the
     training run folders to ``runs_dir`` (default ``<out>/train_runs``). Returns the summary.
+    ``progress`` and ``label``: run_sweep's progress bar of the training runs (off by default).
     """
     from slt_theory.runs.provenance import write_text_atomic
     from slt_theory.runs.runstore import run_sweep
@@ -397,7 +398,7 @@ def run_frontier(configs, out, runs_dir=None, *, workers=1, scheduler=None, thre
     all_tasks = [t for c in configs for t in tasks(c)]
     fn = functools.partial(run_task, runs_dir=runs_dir, threads=threads, data_root=data_root)
     table = run_sweep(fn, all_tasks, os.path.join(out, "runs"), scheduler=scheduler,
-                      workers=workers, metadata=metadata, progress=False)
+                      workers=workers, metadata=metadata, progress=progress, label=label)
     table.sort(key=lambda r: (r["model"], r["freeze_ratio"], KINDS.index(r["kind"]),
                               r["prune_ratio"], r["keep_share"], r["seed"]))
     rows = [{k: r[k] for k in RUN_COLUMNS} for r in table]

@@ -16,10 +16,17 @@ process (computation and plotting never share a process):
                  sources, each at its best sparsity (chosen on validation), on Conv6 and an MLP
                  (digits upsampled to 32x32), with paired differences (empirical.frontier).
 
-``--scale quick`` (default) is sized for 15 minutes on 2 free CPU cores (about 1,300
-CPU-seconds measured, results/comparison/NOTES.md); ``--scale paper`` is the
-larger run for a GPU machine. ``--scheduler tcp://host:8786`` sends the Monte Carlo, construction,
-width-sweep and frontier runs to a Dask cluster; local processes otherwise.
+``--scale quick`` (default) took about 1,300 CPU-seconds when measured (results/comparison/NOTES.md:
+at least 11 minutes on two free cores); ``--scale smoke`` checks the pipeline (75 s of stage time
+measured with --workers 1 on the shared 2-core machine; tests/empirical/test_reproduce.py); ``--scale paper`` is the larger run for a GPU machine,
+not timed. ``--scheduler tcp://host:8786`` sends the Monte Carlo, construction, width-sweep and
+frontier runs to a Dask cluster; local processes otherwise.
+
+Every long step draws a labelled progress bar on stderr (stage, what it counts, time left); the
+stage times go into the report as a table, and the run ends with a one-screen summary
+(empirical.report.summary; also ``<out>/summary.json``). The figures are drawn by the modules of
+empirical.report, each in its own process, so an installed package draws the same report as a
+source checkout.
 """
 
 import csv
@@ -34,12 +41,10 @@ import sys
 import time
 
 import slt_theory
-from slt_theory import bounds
+from slt_theory import _display, bounds
 from slt_theory.runs.provenance import git_commit, write_text_atomic
 from slt_theory.runs.runstore import run_sweep
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-FIGURES = ROOT / "paper_figures"
 STAGES = ("bounds", "montecarlo", "construction", "width_sweep", "frontier")
 
 SETTINGS = ((0.0, 0.0), (0.5, 0.0), (0.25, 0.25))
@@ -62,6 +67,10 @@ class Scale:
     frontier_keep_shares: tuple
     frontier_lock_shares: tuple
     frontier_epochs: int
+    # the grid of the bounds stage, and the eps at which construction and width sweep are judged
+    bounds_eps: tuple = (0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
+    bounds_deltas: tuple = (0.1, 0.01)
+    sweep_eps: tuple = (0.2, 0.1, 0.05)
 
 
 SCALES = {
@@ -70,7 +79,10 @@ SCALES = {
                    sweep_widths=(16, 64), sweep_seeds=(0, 1), sweep_steps=(10,),
                    sweep_keep_shares=(0.5,), frontier_seeds=2, frontier_conv6_width=1 / 64,
                    frontier_mlp_width=8, frontier_freeze_ratios=(0.5,), frontier_keep_shares=(0.5,),
-                   frontier_lock_shares=(0.5,), frontier_epochs=1),
+                   frontier_lock_shares=(0.5,), frontier_epochs=1,
+                   # one point of the bounds grid (the one the summary quotes) and one sweep eps:
+                   # every stage still runs end to end, on a third of the points
+                   bounds_eps=(0.01,), bounds_deltas=(0.01,), sweep_eps=(0.2,)),
     "quick": Scale(mc_eps=(0.1, 0.03, 0.01, 0.003), mc_trials=2000,
                    construction_widths=(4, 8, 16, 32, 64, 128, 256, 512, 1024),
                    construction_seeds=100, sweep_widths=(16, 32, 64, 128, 256),
@@ -103,31 +115,36 @@ def _write_csv(path, rows):
 
 # ------------------------------------------------------------------------------------- stages
 
-def stage_bounds(out, scale, **_):
+def stage_bounds(out, scale, progress=True, **_):
+    from tqdm import tqdm
+
+    grid = [(delta, eps, p, l) for delta in scale.bounds_deltas for eps in scale.bounds_eps
+            for p, l in SETTINGS + ((0.3, 0.3),)]
     rows = []
-    for delta in (0.1, 0.01):
-        for eps in (0.1, 0.05, 0.02, 0.01, 0.005, 0.001):
-            for p, l in SETTINGS + ((0.3, 0.3),):
-                wb = bounds.width_bound(eps, delta=delta, prune_ratio=p, lock_ratio=l)
-                rows.append({
-                    "eps": eps, "delta": delta, "prune_ratio": p, "lock_ratio": l,
-                    "required_samples": bounds.required_samples(eps, delta, prune_ratio=p, lock_ratio=l),
-                    "counting_lower_bound_samples": bounds.counting_lower_bound_samples(eps),
-                    "required_width_one_weight": wb.width, "counting_lower_bound_width": wb.lower_bound,
-                })
+    # a second or so per point at the quick scale (the width bound solves for its width)
+    for delta, eps, p, l in tqdm(grid, desc="bounds: (eps, delta, setting) points", unit="point",
+                                 leave=True, disable=not progress):
+        wb = bounds.width_bound(eps, delta=delta, prune_ratio=p, lock_ratio=l)
+        rows.append({
+            "eps": eps, "delta": delta, "prune_ratio": p, "lock_ratio": l,
+            "required_samples": bounds.required_samples(eps, delta, prune_ratio=p, lock_ratio=l),
+            "counting_lower_bound_samples": bounds.counting_lower_bound_samples(eps),
+            "required_width_one_weight": wb.width, "counting_lower_bound_width": wb.lower_bound,
+        })
     _write_csv(out / "bounds.csv", rows)
     write_text_atomic(out / "bounds.tex", bounds.latex_table())
     return rows
 
 
-def stage_montecarlo(out, scale, scheduler=None, workers=None):
+def stage_montecarlo(out, scale, scheduler=None, workers=None, progress=True):
     from slt_theory.bounds import calibration
     from slt_theory.montecarlo.tasks import required_samples_task
 
     tasks = [{"eps": e, "delta": 0.1, "prune_ratio": p, "lock_ratio": l, "trials": scale.mc_trials,
               "seed": 0} for e in scale.mc_eps for p, l in SETTINGS + ((0.3, 0.3),)]
     table = run_sweep(required_samples_task, tasks, out / "runs", scheduler=scheduler,
-                      workers=workers, metadata=_meta("montecarlo", scale))
+                      workers=workers, metadata=_meta("montecarlo", scale),
+                      label="montecarlo: n* searches", progress=progress)
     rows = []
     for r in table:
         try:
@@ -147,19 +164,21 @@ def stage_montecarlo(out, scale, scheduler=None, workers=None):
     return rows
 
 
-SWEEP_EPS, SWEEP_DELTA = (0.2, 0.1, 0.05), 0.2
+SWEEP_DELTA = 0.2
 
 
-def stage_construction(out, scale, scheduler=None, workers=None):
+def stage_construction(out, scale, scheduler=None, workers=None, progress=True):
     """The constructive ticket for each target of TARGETS at the width sweep's eps and delta."""
     from slt_theory.construction.tasks import construction_task
 
     tasks = [{"widths": list(dims), "width": w, "eps": eps, "prune_ratio": p, "lock_ratio": l,
               "seeds": scale.construction_seeds}
-             for dims, settings in TARGETS.values() for eps in SWEEP_EPS for p, l in settings
+             for dims, settings in TARGETS.values() for eps in scale.sweep_eps for p, l in settings
              for w in scale.construction_widths]
     table = run_sweep(construction_task, tasks, out / "runs", scheduler=scheduler, workers=workers,
-                      metadata=_meta("construction", scale))
+                      metadata=_meta("construction", scale),
+                      label="construction: (target, setting, eps, width) points",
+                      progress=progress)
     rows = [{"target": "x".join(map(str, r["widths"])), "prune_ratio": r["prune_ratio"],
              "lock_ratio": r["lock_ratio"], "eps": r["eps"], "delta": SWEEP_DELTA,
              "hidden_width": r["hidden_width"], "successes": r["successes"],
@@ -183,33 +202,46 @@ def _constructive_width(construction_rows, target, eps, p, l, delta):
     return min(ok) if ok else None
 
 
-def _monte_carlo_width(eps, p, l, delta, trials):
+def _monte_carlo_widths(configs, scale, out, scheduler, workers, progress):
     """Width implied by the Monte Carlo n* of one sign side of the product terms (Theorem 4's
-    structure, each side at failure delta / 2): the scalar check of issue #3 as a width."""
-    from slt_theory.montecarlo import empirical_required_samples
+    structure, each side at failure delta / 2): the scalar check of issue #3 as a width, for
+    every one-weight setting and eps. The searches go through the run store (``<out>/mc_runs``),
+    so a resumed or repeated run does not search again. Returns {(eps, p, l): n*}."""
+    from slt_theory.montecarlo.tasks import required_samples_task
 
-    r = empirical_required_samples(eps, delta / 2, prune_ratio=p, lock_ratio=l, trials=trials,
-                                   distribution="product", seed=0)
-    return r.n_estimate
+    tasks = [{"eps": eps, "delta": c.delta / 2, "prune_ratio": p, "lock_ratio": l,
+              "trials": scale.mc_trials, "distribution": "product", "seed": 0}
+             for c in configs.values() if c.target_widths == (1, 1)
+             for p, l in c.freeze_settings for eps in c.eps_values]
+    if not tasks:
+        return {}
+    table = run_sweep(required_samples_task, tasks, out / "mc_runs", scheduler=scheduler,
+                      workers=workers, progress=progress,
+                      metadata=_meta("width_sweep", scale),
+                      label="width_sweep: Monte Carlo widths (n* searches)")
+    return {(r["eps"], r["prune_ratio"], r["lock_ratio"]): r["n_estimate"] for r in table}
 
 
-def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_rows=None):
+def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_rows=None,
+                      progress=True):
     """Edge-Popup over widths and search settings for each target of TARGETS."""
     from .width_sweep import SEARCH_KEYS, WidthSweepConfig, run_one, summarise, sweep_tasks
 
     configs = {name: WidthSweepConfig(
         target_widths=dims, widths=scale.sweep_widths, seeds=scale.sweep_seeds,
         steps=scale.sweep_steps, keep_shares=scale.sweep_keep_shares,
-        thresholds=("global", "layer"), freeze_settings=settings, eps_values=SWEEP_EPS,
+        thresholds=("global", "layer"), freeze_settings=settings, eps_values=scale.sweep_eps,
         delta=SWEEP_DELTA) for name, (dims, settings) in TARGETS.items()}
     tasks = [t for c in configs.values() for t in sweep_tasks(c)]
     table = run_sweep(run_one, tasks, out / "runs", scheduler=scheduler, workers=workers,
-                      metadata=_meta("width_sweep", scale))
+                      metadata=_meta("width_sweep", scale), label="width_sweep: Edge-Popup runs",
+                      progress=progress)
     for r in table:
         r["target"] = "x".join(map(str, r["target_widths"]))
     keep = ("target", "prune_ratio", "lock_ratio", "width", *SEARCH_KEYS, "seed", "error",
             "val_mse", "sparsity")
     _write_csv(out / "rows.csv", [{k: r[k] for k in keep} for r in table])
+    mc_widths = _monte_carlo_widths(configs, scale, out, scheduler, workers, progress)
     summary = []
     for name, config in configs.items():
         dims = config.target_widths
@@ -224,23 +256,22 @@ def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_row
                    "required_width": bounds.required_width(
                        eps, delta=config.delta, prune_ratio=p, lock_ratio=l,
                        depth=config.depth, widths=dims),
-                   "monte_carlo_width": (_monte_carlo_width(eps, p, l, config.delta,
-                                                            scale.mc_trials)
-                                         if dims == (1, 1) else None),
+                   "monte_carlo_width": mc_widths.get((eps, p, l)) if dims == (1, 1) else None,
                    "shares": {str(w): v for w, v in s["shares"].items()},
                    "best_shares": {str(w): v for w, v in s["best_shares"].items()},
                    "chosen": {str(w): "{threshold}, keep {keep_share}, {steps} steps".format(**c)
                               for w, c in s["chosen"].items()}}
             summary.append(row)
-    write_text_atomic(out / "summary.json", json.dumps({
+    result = {
         "seeds": len(scale.sweep_seeds), "delta": SWEEP_DELTA, "widths": list(scale.sweep_widths),
         "search": {"keep_shares": list(scale.sweep_keep_shares),
                    "thresholds": ["global", "layer"], "steps": list(scale.sweep_steps)},
-        "settings": summary}, indent=1) + "\n")
-    return summary
+        "settings": summary}
+    write_text_atomic(out / "summary.json", json.dumps(result, indent=1) + "\n")
+    return result
 
 
-def stage_frontier(out, scale, scheduler=None, workers=None):
+def stage_frontier(out, scale, scheduler=None, workers=None, progress=True):
     """Accuracy against mask bits on Conv6 and an MLP (empirical.frontier). The training run
     folders live in ``<out>/train_runs``; no path enters a run-store key."""
     from .frontier import FrontierConfig, run_frontier
@@ -251,7 +282,8 @@ def stage_frontier(out, scale, scheduler=None, workers=None):
     configs = [FrontierConfig(model="conv6", reference_width=scale.frontier_conv6_width, **common),
                FrontierConfig(model="mlp", reference_width=scale.frontier_mlp_width, **common)]
     return run_frontier(configs, out, workers=workers or (os.cpu_count() or 1),
-                        scheduler=scheduler, metadata=_meta("frontier", scale))
+                        scheduler=scheduler, metadata=_meta("frontier", scale),
+                        progress=progress, label="frontier: training runs")
 
 
 def _meta(stage, scale):
@@ -259,32 +291,46 @@ def _meta(stage, scale):
             "commit": git_commit()}
 
 
-FIGURE_SCRIPTS = {
-    "montecarlo": "report_montecarlo.py",
-    "construction": "report_construction.py",
-    "width_sweep": "width_sweep.py",
-    "frontier": "report_frontier.py",
+#: stage -> the module of empirical.report that draws its figure (run as python -m ...)
+FIGURE_MODULES = {
+    "montecarlo": "empirical.report.montecarlo",
+    "construction": "empirical.report.construction",
+    "width_sweep": "empirical.report.width_sweep",
+    "frontier": "empirical.report.frontier",
 }
 
 
 def _figure(stage, data_dir, fig_dir):
-    script = FIGURES / FIGURE_SCRIPTS[stage]
-    if not script.exists():
-        return f"(figure script {script.name} not found: paper_figures/ ships with the source checkout)"
-    result = subprocess.run([sys.executable, str(script), "--data", str(data_dir), "--out", str(fig_dir)],
-                            capture_output=True, text=True)
+    """Draw a stage's figure in a process of its own; None when drawn, else why not."""
+    result = subprocess.run([sys.executable, "-m", FIGURE_MODULES[stage], "--data", str(data_dir),
+                             "--out", str(fig_dir)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        return f"(figure failed: {result.stderr.strip().splitlines()[-1] if result.stderr else '?'})"
+        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "no message"
+        return f"the figure module {FIGURE_MODULES[stage]} failed ({last})"
     return None
 
 
-def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, workers=None):
-    """Run the stages and write ``<out>/README.md`` with tables and figures."""
+def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, workers=None,
+              progress=True):
+    """Run the stages and write ``<out>/README.md`` (tables and figures) and
+    ``<out>/summary.json`` (what the run found, empirical.report.summary).
+
+    ``progress`` draws the labelled progress bars and the stage lines on stderr. Returns the
+    report folder.
+    """
+    from .report import page, summary
+
     if scale not in SCALES:
         raise slt_theory.InvalidParameterError(f"scale must be one of {sorted(SCALES)}, got {scale!r}")
+    stages = tuple(stages)
     for s in stages:
         if s not in STAGES:
-            raise slt_theory.InvalidParameterError(f"stage must be among {STAGES}, got {s!r}")
+            raise slt_theory.InvalidParameterError(
+                f"stage must be among {', '.join(STAGES)}, got {s!r}")
+    if not stages:
+        raise slt_theory.InvalidParameterError("stages must name at least one stage")
+    if not isinstance(progress, bool):
+        raise slt_theory.InvalidParameterError(f"progress must be True or False, got {progress!r}")
     out = pathlib.Path(out)
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
@@ -294,96 +340,32 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
                "construction": stage_construction, "width_sweep": stage_width_sweep,
                "frontier": stage_frontier}
     results = {}
-    for stage in stages:
+
+    def say(text):
+        if progress:
+            print(f"[slt reproduce] {text}", file=sys.stderr, flush=True)
+
+    for i, stage in enumerate(stages, 1):
         start = time.time()
-        print(f"[slt reproduce] stage {stage} ...", flush=True)
+        say(f"stage {i}/{len(stages)} {stage}: {page.STAGE_TITLES[stage]}")
         stage_dir = out / stage
         stage_dir.mkdir(parents=True, exist_ok=True)
         extra = {"construction_rows": results.get("construction")} if stage == "width_sweep" else {}
-        results[stage] = runners[stage](stage_dir, sc, scheduler=scheduler, workers=workers, **extra)
-        if stage in FIGURE_SCRIPTS:
+        results[stage] = runners[stage](stage_dir, sc, scheduler=scheduler, workers=workers,
+                                        progress=progress, **extra)
+        if stage in FIGURE_MODULES:
+            say(f"stage {i}/{len(stages)} {stage}: drawing its figure")
             notes[stage] = _figure(stage, stage_dir, fig_dir)
-        timings[stage] = round(time.time() - start, 1)
-        print(f"[slt reproduce] stage {stage} done in {timings[stage]} s", flush=True)
-    write_text_atomic(out / "README.md", _report(results, timings, notes, scale))
+        timings[stage] = time.time() - start
+        say(f"stage {i}/{len(stages)} {stage} done in {timings[stage]:.1f} s")
+    made = datetime.datetime.now(datetime.timezone.utc)
+    title = {"quick": "frozen-slt quick reproduction",
+             "smoke": "frozen-slt smoke reproduction"}.get(scale, "frozen-slt reproduction")
+    made_by = (f"Made by `slt reproduce --scale {scale}` on {made:%Y-%m-%d %H:%M} UTC, frozen-slt "
+               f"{slt_theory.__version__}, commit {git_commit()}.")
+    write_text_atomic(out / "README.md", page.render(results, timings, notes, title=title,
+                                                     made_by=made_by))
+    figures = {s: (str(fig_dir / f"{s}.png") if notes[s] is None else None) for s in notes}
+    found = summary.findings(results, timings, str(out / "README.md"), figures)
+    write_text_atomic(out / "summary.json", _display.to_json(found) + "\n")
     return out
-
-
-def _md_table(rows, columns):
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for r in rows:
-        lines.append("| " + " | ".join(str(r.get(c, "")) for c in columns) + " |")
-    return "\n".join(lines)
-
-
-def _report(results, timings, notes, scale):
-    parts = [
-        "# frozen-slt quick reproduction" if scale == "quick" else "# frozen-slt reproduction",
-        "",
-        f"Made by `slt reproduce --scale {scale}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"frozen-slt {slt_theory.__version__}, commit {git_commit()}. Stage times (s): {timings}. "
-        "Every number below is in the CSV files beside this report; docs/theory.md proves the bounds.",
-        "",
-    ]
-    if "bounds" in results:
-        rows = [r for r in results["bounds"] if r["delta"] == 0.01 and r["eps"] in (0.01, 0.001)]
-        parts += ["## 1. Proved bounds and counting lower bounds (delta = 0.01)", "",
-                  _md_table(rows, ["eps", "prune_ratio", "lock_ratio", "required_samples",
-                                   "counting_lower_bound_samples", "required_width_one_weight",
-                                   "counting_lower_bound_width"]),
-                  "", "LaTeX table of the bound expressions: `bounds/bounds.tex`.", ""]
-    if "montecarlo" in results:
-        parts += ["## 2. Monte Carlo n* against the bounds (uniform statement, delta = 0.1)", "",
-                  _md_table(results["montecarlo"], ["eps", "prune_ratio", "lock_ratio", "n_estimate",
-                                                    "n_confident", "calibrated", "proved",
-                                                    "counting_lower_bound"]),
-                  "", "![Monte Carlo](figures/montecarlo.png)", notes.get("montecarlo") or "", ""]
-    if "construction" in results:
-        parts += ["## 3. Constructive ticket: success rate against hidden width", "",
-                  "One target weight (1x1) and a 2x2 target layer (pruning only: with locking, "
-                  "Theorem 5 does not cover two inputs, docs/theory.md Proposition 3).", "",
-                  "![construction](figures/construction.png)", notes.get("construction") or "", "",
-                  "Proved width per target and setting: " + ", ".join(sorted({
-                      f"{r['target']} prune {r['prune_ratio']}, lock {r['lock_ratio']}, "
-                      f"eps {r['eps']}: {r['required_width']}"
-                      for r in results["construction"]})), ""]
-    if "width_sweep" in results:
-        rows = [{**s, "shares": json.dumps(s["shares"]), "chosen": json.dumps(s["chosen"])}
-                for s in results["width_sweep"]]
-        parts += ["## 4. Edge-Popup width against the construction and the proved width", "",
-                  _md_table(rows, ["target", "prune_ratio", "lock_ratio", "eps", "edge_popup_width",
-                                   "edge_popup_width_best_setting", "constructive_width",
-                                   "monte_carlo_width", "required_width", "shares"]),
-                  "", f"delta = {SWEEP_DELTA}; targets drawn per seed as the construction draws "
-                  "them. edge_popup_width: the smallest hidden width at which Edge-Popup, with the "
-                  "search setting chosen per width by the validation MSE (fresh inputs, not the "
-                  "test points), reached eps in at least 1 - delta of the seeds (None: no width of "
-                  "the grid did); edge_popup_width_best_setting: the same with the best setting "
-                  "per width chosen on the same seeds (optimistic); constructive_width: the same "
-                  "for the proof's construction (section 3); monte_carlo_width: the exact-solver n* "
-                  "of one sign side of the product terms at delta / 2 (one weight only); "
-                  "required_width: the proved width (Theorem 5); shares: the chosen setting's "
-                  "success share per width. With one input the test at x = +-1 is the exact sup "
-                  "over the ball (the target and the ticket are positively homogeneous); with two "
-                  "inputs the sup is taken on an even grid of the circle.", "",
-                  "Search setting chosen per width:", "",
-                  _md_table(rows, ["target", "prune_ratio", "lock_ratio", "eps", "chosen"]), "",
-                  "![width sweep](figures/width_sweep.png)", notes.get("width_sweep") or "", ""]
-    if "frontier" in results:
-        fr = results["frontier"]
-        parts += ["## 5. Accuracy against mask bits: dense, randomly pruned and frozen sources", "",
-                  "Test accuracy of each kind at its best setting (kept share of the free weights, "
-                  "and the prune/lock split for frozen sources), chosen on the mean validation "
-                  "accuracy over seeds; 95% t interval over seeds. Digits upsampled to 32x32; "
-                  "mask bits = one bit per free weight.", "",
-                  _md_table(fr["frontier"], ["model", "freeze_ratio", "kind", "width",
-                                             "prune_ratio", "lock_ratio", "keep_share",
-                                             "sparsity", "mask_bits", "selected_on", "seeds",
-                                             "test_acc_mean", "ci_low", "ci_high"]),
-                  "", "Paired differences of test accuracy (a - b, same seeds), 95% t interval:", "",
-                  _md_table(fr["differences"], ["model", "freeze_ratio", "a", "b", "seeds",
-                                                "mean_difference", "ci_low", "ci_high",
-                                                "excludes_zero"]),
-                  "", "Every setting: `frontier/settings.csv`; every run: `frontier/runs.csv`.", "",
-                  "![frontier](figures/frontier.png)", notes.get("frontier") or "", ""]
-    return "\n".join(parts) + "\n"

@@ -12,23 +12,30 @@ Reads results/construction/{success-*,locked_kink_certified,locked_kink_exact,on
 (made by construction_success_compute.py) and writes paper_figures/construction_success.{png,pdf}
 and results/construction/table.md.
 Run: python paper_figures/construction_success.py
+
+Drawn in the shared style (empirical.report.style) at text width: bands are 95% Clopper-Pearson
+intervals, the grey line is 1 - delta; every panel's legend sits below it, outside the data.
 """
 
 import json
 import math
 import pathlib
+import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a source checkout without installing
 
 import slt_theory
 from slt_theory.construction import locked_kink_bound, locked_kink_window
 from slt_theory.runs.provenance import write_text_atomic
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from empirical.report import style
+
 DATA = ROOT / "results" / "construction"
 CERT_EPS = 1e-6
 
@@ -65,13 +72,13 @@ def _smallest(rows, key, need):
 
 
 def _success_panel(ax, runs, title):
-    colors = plt.cm.viridis(np.linspace(0.0, 0.88, max(len(runs), 2)))
+    colors = style.CYCLE
     missing = []
     for color, (meta, rows) in zip(colors, runs):
         w = np.array([int(r["hidden_width"]) for r in rows])
         est = np.array([float(r["estimate"]) for r in rows])
         ax.fill_between(w, [float(r["ci_low"]) for r in rows], [float(r["ci_high"]) for r in rows],
-                        color=color, alpha=0.2, lw=0)
+                        color=color, alpha=style.BAND_ALPHA, lw=0)
         ax.plot(w, est, "-", marker="o", ms=3, color=color, label=meta["name"])
         uni = np.array([int(r["uniform_successes"]) / int(r["trials"]) for r in rows])
         ax.plot(w, uni, "--", color=color, lw=0.9)
@@ -84,32 +91,28 @@ def _success_panel(ax, runs, title):
             ax.axvline(meta["empirical_width"], color=color, ls="-.", lw=0.8, alpha=0.7)
     delta = runs[0][0]["delta"]
     ax.axhline(1 - delta, color="k", lw=0.8, alpha=0.5)
-    ax.set(xscale="log", xlabel="hidden width of the source (max over layers)",
+    ax.set(xscale="log", xlabel="hidden width (max over layers)",
            ylabel="P(construction succeeds)", ylim=(-0.02, 1.02), title=title)
-    ax.grid(True, which="both", alpha=0.3)
-    if missing:
-        ax.text(0.02, 0.42, "proved width (required_width)\nnot available for:\n"
-                + "\n".join(missing), transform=ax.transAxes, fontsize=6.5, va="center",
-                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0.3})
+    ax.grid(True, which="major", alpha=0.3)
+    return missing
 
 
 def _error_panel(ax, runs):
-    colors = plt.cm.viridis(np.linspace(0.0, 0.88, max(len(runs), 2)))
+    colors = style.CYCLE
     for color, (meta, rows) in zip(colors, runs):
         w = np.array([int(r["hidden_width"]) for r in rows])
         ax.plot(w, [float(r["median_error"]) for r in rows], "-", marker="o", ms=3, color=color,
                 label=meta["name"])
     ax.axhline(runs[0][0]["eps"], color="k", lw=0.8, alpha=0.5)
-    ax.set(xscale="log", yscale="log", xlabel="hidden width of the source",
-           ylabel="median measured sup error over the unit ball",
-           title="(c) 2 x 2 targets: measured error (independent forward pass), median of 200")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=6.5)
+    ax.set(xscale="log", yscale="log", xlabel="hidden width",
+           ylabel="median sup error (unit ball)")
+    ax.set_title(style.label("(c) 2 x 2: measured error, median of 200 (grey: eps)"))
+    ax.grid(True, which="major", alpha=0.3)
 
 
 def _kink_panel(ax, cert_rows, delta):
     locks = sorted({float(r["lock_ratio"]) for r in cert_rows})
-    colors = plt.cm.plasma(np.linspace(0.0, 0.75, max(len(locks), 2)))
+    colors = style.CYCLE[3:] + style.CYCLE[:3]  # other colours than panels (a)-(c)
     grid = np.unique(np.geomspace(4, 8192, 200).astype(int))
     for i, (color, lam) in enumerate(zip(colors, locks)):
         rows = [r for r in cert_rows if float(r["lock_ratio"]) == lam
@@ -118,8 +121,8 @@ def _kink_panel(ax, cert_rows, delta):
         trials = np.array([int(r["sources"]) for r in rows])
         unc = 1 - np.array([int(r["certified_no_ticket"]) for r in rows]) / trials
         ax.fill_between(w, [float(r["uncertified_ci_low"]) for r in rows],
-                        [float(r["uncertified_ci_high"]) for r in rows], color=color, alpha=0.25,
-                        lw=0)
+                        [float(r["uncertified_ci_high"]) for r in rows], color=color,
+                        alpha=style.BAND_ALPHA, lw=0)
         ax.plot(w, unc, "o", ms=3.5, color=color)
         ax.plot(grid, [locked_kink_bound(int(h), CERT_EPS, lam, d_out=2) for h in grid], "-",
                 color=color, lw=1.3, label=f"lock ratio {lam:g}")
@@ -128,15 +131,14 @@ def _kink_panel(ax, cert_rows, delta):
             y = 1.0 - delta - 0.05 - 0.035 * i
             ax.plot([lo, hi], [y, y], "-", color=color, lw=4, solid_capstyle="butt", alpha=0.8)
     ax.axhline(1 - delta, color="k", lw=0.8, alpha=0.5)
-    ax.plot([], [], "ko", ms=3.5, label="simulation: fraction of sources not certified "
-            "ticket-free\n(Theorem 6 (a), exact; band: 95% CI)")
-    ax.plot([], [], "k-", lw=1.3, label="Theorem 6 (b): bound on P(some eps-ticket exists)")
-    ax.plot([], [], "k-", lw=4, alpha=0.8, label="Corollary 6.1: widths that serve no target")
-    ax.set(xscale="log", xlabel="hidden width of the source", ylim=(-0.02, 1.02),
-           ylabel="P(some eps-ticket exists), upper bounds",
-           title=f"(d) locked-kink lower bound, 2 x 2 targets, prune 0, eps = {CERT_EPS:g}")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax.plot([], [], "ko", ms=3.5, label="sources not certified ticket-free\n"
+            "(Theorem 6 (a); band: 95% CI)")
+    ax.plot([], [], "k-", lw=1.3, label=style.label("Theorem 6 (b) bound on\nP(an eps-ticket exists)"))
+    ax.plot([], [], "k-", lw=4, alpha=0.8, label="Corollary 6.1: widths\nthat serve no target")
+    ax.set(xscale="log", xlabel="hidden width", ylim=(-0.02, 1.02),
+           ylabel="P(ticket exists), upper bounds")
+    ax.set_title(style.label(f"(d) locked kink, 2 x 2, eps = {CERT_EPS:g}"))
+    ax.grid(True, which="major", alpha=0.3)
 
 
 def _success_table(runs):
@@ -217,29 +219,30 @@ def main():
     single = [r for r in runs if max(r[0]["widths"][:-1]) == 1]
     multi = [r for r in runs if max(r[0]["widths"][:-1]) > 1]
     cert_path = DATA / "locked_kink_certified.csv"
-    fig, axes = plt.subplots(2, 2, figsize=(13, 10.5))
-    _success_panel(axes[0, 0], single, "(a) one input per layer (Theorem 5 (A), (B))")
-    _success_panel(axes[0, 1], multi, "(b) 2 x 2 targets, re-assigning construction")
-    _error_panel(axes[1, 0], multi)
-    if cert_path.exists():
-        cert_meta, cert_rows = _read(cert_path)
-        _kink_panel(axes[1, 1], cert_rows, runs[0][0]["delta"])
-    meta = runs[0][0]
-    axes[0, 1].legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(0.0, 0.97),
-                      title="line styles as in (a)", title_fontsize=6.5)
-    ax = axes[0, 0]
-    ax.plot([], [], "k-", marker="o", ms=3, label="this seed's target (pointwise)")
-    ax.plot([], [], "k--", lw=0.9, label="every target at once (uniform)")
-    ax.plot([], [], "k:", label="required_width (proved)")
-    ax.plot([], [], "k-.", lw=0.8, label="width from Monte Carlo n*")
-    ax.legend(fontsize=6.5, loc="lower right")
-    fig.suptitle(f"Constructive tickets, eps = {meta['eps']}, delta = {meta['delta']}, "
-                 f"{meta['seeds'][1]} seeds per point; bands: 95% Clopper-Pearson intervals; "
-                 "grey line: 1 - delta",
-                 fontsize=9)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
-    for ext in ("png", "pdf"):
-        fig.savefig(ROOT / "paper_figures" / f"construction_success.{ext}", dpi=130)
+    with style.context("text"):
+        fig, axes = style.subplots("text", 2, 2, height=7.6)
+        missing = _success_panel(axes[0, 0], single, "(a) one input per layer")
+        missing += _success_panel(axes[0, 1], multi, "(b) 2 x 2, re-assigning construction")
+        _error_panel(axes[1, 0], multi)
+        if cert_path.exists():
+            cert_meta, cert_rows = _read(cert_path)
+            _kink_panel(axes[1, 1], cert_rows, runs[0][0]["delta"])
+        ax = axes[0, 0]
+        ax.plot([], [], "k-", marker="o", ms=3, label="this seed's target (pointwise)")
+        ax.plot([], [], "k--", lw=0.9, label="every target at once (uniform)")
+        ax.plot([], [], "k:", label="proved width (required_width)")
+        ax.plot([], [], "k-.", lw=0.8, label=style.label("width from Monte Carlo n*"))
+        # every panel's legend below it, outside the data (constrained layout makes the room)
+        for a, cols in ((axes[0, 0], 2), (axes[0, 1], 1), (axes[1, 1], 2)):
+            if a.get_legend_handles_labels()[0]:
+                a.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=cols,
+                         fontsize=style.SMALL_FONT_SIZE)
+        meta = runs[0][0]
+        note = (f"\nno proved width (no dotted line) for {'; '.join(missing)}" if missing else "")
+        fig.suptitle(style.label(f"eps = {meta['eps']}, delta = {meta['delta']}, "
+                                 f"{meta['seeds'][1]} seeds per point; bands: 95% Clopper-Pearson; "
+                                 f"grey line: 1 - delta{note}"), fontsize=style.SMALL_FONT_SIZE)
+        style.save(fig, ROOT / "paper_figures" / "construction_success")
 
     lines = ["# Constructive tickets and the locked-kink lower bound", "",
              ("Made by `python paper_figures/construction_success_compute.py && "

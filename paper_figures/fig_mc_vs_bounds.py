@@ -5,7 +5,10 @@ formula and the counting lower bound, one panel per freeze setting (locking incl
     python paper_figures/fig_mc_vs_bounds.py       # writes paper_figures/fig_mc_vs_bounds.{png,pdf}
 
 Reads only the saved CSV; the bounds come from slt_theory.bounds (proved, counting) and
-slt_theory.bounds.calibration (calibrated).
+slt_theory.bounds.calibration (calibrated). Drawn in the shared style (empirical.report.style) at
+text width: markers are the Monte Carlo n* with its 95% interval as the bar (n_low to n_high in
+the CSV); black line: the proved n (Theorem 3''); dashed: the calibrated n* (95% conformal upper
+bound); dotted: the counting lower bound (Proposition 1).
 """
 
 import csv
@@ -13,6 +16,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # run from a source checkout without installing
 DATA = os.path.join(HERE, "data", "mc_vs_bounds.csv")
 
 
@@ -20,7 +24,8 @@ def main():
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+    from empirical.report import style
 
     try:
         from slt_theory.bounds import counting_lower_bound_samples, required_samples
@@ -34,34 +39,45 @@ def main():
     with open(DATA, newline="") as f:
         rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
     settings = sorted({(r["prune_ratio"], r["lock_ratio"]) for r in rows})
-    fig, axes = plt.subplots(1, len(settings), figsize=(3.2 * len(settings), 3.4), sharey=True)
-    for ax, (p, l) in zip(axes, settings):
-        pts = sorted((r for r in rows if (r["prune_ratio"], r["lock_ratio"]) == (p, l)),
-                     key=lambda r: r["eps"])
-        eps = [r["eps"] for r in pts]
-        delta = pts[0]["delta"]
-        est = [r["n_estimate"] for r in pts]
-        err = [[r["n_estimate"] - r["n_low"] for r in pts], [r["n_high"] - r["n_estimate"] for r in pts]]
-        ax.errorbar(eps, est, yerr=err, fmt="o", color="k", capsize=3, label="Monte Carlo n* (95% CI)")
-        ax.plot(eps, [required_samples(e, delta, prune_ratio=p, lock_ratio=l) for e in eps],
-                "-", color="C3", label="proved bound")
-        try:
-            ax.plot(eps, [calibrated_samples(e, delta, prune_ratio=p, lock_ratio=l).n for e in eps],
-                    "--", color="C0", label="calibrated formula")
-        except InvalidParameterError:
-            pass
-        ax.plot(eps, [counting_lower_bound_samples(e) for e in eps], ":", color="C2",
-                label="counting lower bound")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.invert_xaxis()
-        ax.set_xlabel("eps")
-        ax.set_title(f"prune {p:g}, lock {l:g}", fontsize=9)
-    axes[0].set_ylabel(f"samples n (delta = {delta:g})")
-    axes[0].legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(HERE, f"fig_mc_vs_bounds.{ext}"), dpi=150)
+    ncols = 2 if len(settings) > 1 else 1
+    nrows = -(-len(settings) // ncols)
+    with style.context("text"):
+        fig, axes = style.subplots("text", nrows, ncols, squeeze=False, sharex=True, sharey=True,
+                                   height=1.55 * nrows + 0.9)
+        for ax, (p, l) in zip(axes.flat, settings):
+            pts = sorted((r for r in rows if (r["prune_ratio"], r["lock_ratio"]) == (p, l)),
+                         key=lambda r: r["eps"])
+            eps = [r["eps"] for r in pts]
+            delta = pts[0]["delta"]
+            est = [r["n_estimate"] for r in pts]
+            err = [[r["n_estimate"] - r["n_low"] for r in pts],
+                   [r["n_high"] - r["n_estimate"] for r in pts]]
+            ax.errorbar(eps, est, yerr=err, fmt="o", ms=3, color=style.CYCLE[0], capsize=2,
+                        label=style.label("Monte Carlo n* (bar: 95% interval)"))
+            ax.plot(eps, [required_samples(e, delta, prune_ratio=p, lock_ratio=l) for e in eps],
+                    "-", color=style.REFERENCE_COLOR, label="proved (Theorem 3'')")
+            try:
+                ax.plot(eps, [calibrated_samples(e, delta, prune_ratio=p, lock_ratio=l).n
+                              for e in eps], "--", color=style.CYCLE[1],
+                        label=style.label("calibrated n* (95% conformal upper bound)"))
+            except InvalidParameterError:
+                pass  # the calibration does not cover this setting: no line
+            ax.plot(eps, [counting_lower_bound_samples(e) for e in eps], ":", color="0.45",
+                    label="counting lower bound (Proposition 1)")
+            ax.set(xscale="log", yscale="log")
+            ax.invert_xaxis() if not ax.xaxis_inverted() else None
+            ax.set_title("no freezing" if p == l == 0 else f"prune {p:g}, lock {l:g}")
+            ax.grid(True, which="major", alpha=0.3)
+        for ax in axes.flat[len(settings):]:
+            ax.set_visible(False)
+        # the lowest visible panel of each column carries that column's x axis
+        for column in axes.T:
+            lowest = [a for a in column if a.get_visible()][-1]
+            lowest.tick_params(labelbottom=True)
+            lowest.set_xlabel(style.label("eps"))
+        fig.supylabel(style.label(f"samples n (delta = {delta:g})"), fontsize=style.FONT_SIZE)
+        style.legend_outside(fig, "below")
+        style.save(fig, os.path.join(HERE, "fig_mc_vs_bounds"))
     print("wrote", os.path.join(HERE, "fig_mc_vs_bounds.png"))
 
 

@@ -7,11 +7,13 @@
 A killed `slt mc sweep` resumes when run again with the same command (slt_theory.montecarlo.sweep).
 Every option is checked (and a Dask scheduler reached) before a sweep writes anything; a bad one
 exits with status 2 and a message naming it. At most 10,000,000 trials per point.
+
+Output: an aligned table of the result by default (slt_theory._display, as `slt width` prints),
+strict JSON with ``--json``. `slt mc required` and `slt mc sweep` draw a labelled progress bar on
+stderr (what is counted, how many are done, the time left); ``--no-progress`` turns it off.
 """
 
-import dataclasses
-import json
-
+from .. import _display
 from .draws import DISTRIBUTIONS, FREEZINGS, STATEMENTS
 
 
@@ -47,6 +49,7 @@ def configure(parser):
     p.add_argument("--delta", type=float, required=True, help="failure probability allowed")
     p.add_argument("--trials", type=int, default=2_000, help="independent draws per n tried")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     _common(p)
     p = sub.add_parser("sweep", help="grid of coverage probabilities into a resumable CSV")
     p.add_argument("--out", required=True, help="CSV file (a .meta.json sidecar is written next to it)")
@@ -55,6 +58,7 @@ def configure(parser):
     p.add_argument("--eps", type=float, nargs="+", required=True, help="accuracies (a grid axis)")
     p.add_argument("--trials", type=int, default=10_000, help="independent draws per grid point")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.add_argument("--workers", type=int, default=1, help="local processes [1: in this process]")
     p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address")
     _common(p, many=True)
@@ -66,36 +70,104 @@ def _opts(args):
                 seed=args.seed)
 
 
-def run(args):
-    if args.mc_command == "coverage":
-        from .coverage import coverage_probability
+def _setting(args):
+    """The options every result depends on, as ``label: value`` pairs."""
+    return [("prune ratio", args.prune_ratio), ("lock ratio", args.lock_ratio),
+            ("statement", args.statement), ("freezing", args.freezing),
+            ("distribution", args.distribution), ("target interval", f"[{args.lo:g}, {args.hi:g}]"),
+            ("seed", args.seed)]
 
-        r = coverage_probability(args.n, args.eps, trials=args.trials, **_opts(args))
-        if args.json:
-            print(json.dumps(dataclasses.asdict(r), sort_keys=True))
-        else:
-            print(f"coverage probability {r.estimate:.4f}  "
-                  f"({r.interval} {r.confidence:.0%}: [{r.ci_low:.4f}, {r.ci_high:.4f}])  "
-                  f"n={r.n} eps={r.eps} prune_ratio={r.prune_ratio} lock_ratio={r.lock_ratio} "
-                  f"statement={r.statement} trials={r.trials} seed={r.seed}")
-        return 0
-    if args.mc_command == "required":
-        from .required import empirical_required_samples
 
-        r = empirical_required_samples(args.eps, args.delta, trials=args.trials, **_opts(args))
-        if args.json:
-            print(json.dumps({"eps": r.eps, "delta": r.delta, "n_estimate": r.n_estimate,
-                              "n_confident": r.n_confident, "confidence": r.confidence,
-                              "curve": [[c.n, c.estimate] for c in r.curve]}))
-        else:
-            print(f"n* = {r.n_estimate} (estimate >= 1 - delta), {r.n_confident} "
-                  f"(lower {r.confidence:.0%} Clopper-Pearson bound >= 1 - delta)")
-        return 0
+class _SearchBar:
+    """A tqdm bar driven by the ``progress`` callback of empirical_required_samples.
+
+    While the search doubles n its end is unknown, so the bar counts n evaluated without a total;
+    once the filling in starts it knows how many n remain and shows the time left.
+    """
+
+    def __init__(self, enabled):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="n* search (doubling n)", unit="n", leave=True)
+
+    def __call__(self, step):
+        if self.bar is None:
+            return
+        if step.planned is not None and self.bar.total != step.planned:
+            self.bar.total = step.planned
+            self.bar.set_description("n* search (filling in)")
+        self.bar.set_postfix_str(f"n={step.n}, coverage {step.estimate:.3f}")
+        self.bar.update(step.evaluated - self.bar.n)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _coverage(args):
+    from .coverage import coverage_probability
+
+    r = coverage_probability(args.n, args.eps, trials=args.trials, **_opts(args))
+    if args.json:
+        print(_display.to_json(r))
+        return
+    level = f"{r.confidence:.0%}"
+    print(_display.key_values([
+        ("coverage probability", f"{r.estimate:.4f}"),
+        (f"{level} {r.interval} interval", f"[{r.ci_low:.4f}, {r.ci_high:.4f}]"),
+        ("trials covering", f"{_display.integer(r.successes)} of {_display.integer(r.trials)}"),
+        ("n (samples)", r.n), ("eps", r.eps), *_setting(args)], indent=0))
+
+
+def _required(args):
+    from .required import empirical_required_samples
+
+    bar = _SearchBar(not args.no_progress)
+    try:
+        r = empirical_required_samples(args.eps, args.delta, trials=args.trials, progress=bar,
+                                       **_opts(args))
+    finally:
+        bar.close()
+    if args.json:
+        print(_display.to_json({
+            "eps": r.eps, "delta": r.delta, "n_estimate": r.n_estimate,
+            "n_confident": r.n_confident, "confidence": r.confidence, "trials": args.trials,
+            "curve": [{"n": c.n, "estimate": c.estimate, "ci_low": c.ci_low,
+                       "ci_high": c.ci_high} for c in r.curve]}))
+        return
+    level = f"{r.confidence:.0%}"
+    print(f"n* = {_display.integer(r.n_estimate)} (coverage estimate >= 1 - delta = "
+          f"{1 - r.delta:g}); {_display.integer(r.n_confident)} by the one-sided {level} "
+          "Clopper-Pearson lower bound")
+    print(_display.SEPARATOR)
+    print(_display.key_values([("eps", r.eps), ("delta", r.delta),
+                               ("trials per n", args.trials), *_setting(args)], indent=0))
+    print(_display.SEPARATOR)
+    # the curve near the answer: the n the search filled in, where the estimate crosses 1 - delta
+    rows = [[c.n, f"{c.estimate:.4f}", f"[{c.ci_low:.4f}, {c.ci_high:.4f}]"] for c in r.curve]
+    level = f"{r.curve[0].confidence:.0%}"  # the curve's two-sided intervals, not r.confidence
+    print(_display.Table(["n", "coverage", f"{level} Clopper-Pearson interval"], rows,
+                         align="rrl", title="coverage at every n the search evaluated").render())
+
+
+def _sweep(args):
     from .sweep import sweep
 
-    o = _opts(args)
     computed = sweep(args.out, n=args.n, eps=args.eps, trials=args.trials,
                      progress=not args.no_progress, workers=args.workers,
-                     scheduler=args.scheduler, **o)
+                     scheduler=args.scheduler, **_opts(args))
+    with open(args.out) as f:
+        rows = sum(1 for _ in f) - 1  # the header line is not a row
+    if args.json:
+        print(_display.to_json({"out": args.out, "new_rows": computed, "rows": rows}))
+        return
     print(f"{computed} new rows in {args.out}")
+    print(_display.key_values([("file", args.out), ("rows computed now", computed),
+                               ("rows in the file", rows)], indent=0))
+
+
+def run(args):
+    {"coverage": _coverage, "required": _required, "sweep": _sweep}[args.mc_command](args)
     return 0

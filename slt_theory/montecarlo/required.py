@@ -12,7 +12,35 @@ from .draws import _options, _seed
 #: Largest ``n_max``: 2^20 samples per trial (the memory budget of one trial allows a few million).
 MAX_N = 2**20
 
-__all__ = ["RequiredSamples", "empirical_required_samples"]
+__all__ = ["RequiredSamples", "SearchStep", "empirical_required_samples"]
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchStep:
+    """One n evaluated by the search for n*, as :func:`empirical_required_samples` hands it to
+    its ``progress`` callback.
+
+    Attributes
+    ----------
+    phase : {"doubling", "filling in"}
+        Doubling n = 1, 2, 4, ... until the lower confidence bound reaches 1 - delta, then every
+        n between the last power of two below 1 - delta and there.
+    n : int
+        The n just evaluated.
+    estimate : float
+        Its coverage estimate.
+    evaluated : int
+        How many n the search has evaluated, this one included.
+    planned : int or None
+        How many n it evaluates in all: known once the filling in starts, None while doubling
+        (the end of the doubling is what the search is looking for).
+    """
+
+    phase: str
+    n: int
+    estimate: float
+    evaluated: int
+    planned: object
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,7 +66,7 @@ class RequiredSamples:
 def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, trials=2_000,
                                seed=0, statement="uniform", freezing="iid",
                                distribution="uniform", lo=-1.0, hi=1.0, confidence=0.95,
-                               n_max=4096, max_intervals=MAX_INTERVALS):
+                               n_max=4096, max_intervals=MAX_INTERVALS, progress=None):
     """Smallest n whose coverage estimate is >= 1 - delta (``n_estimate``) and smallest n whose
     one-sided Clopper-Pearson lower bound at ``confidence`` is >= 1 - delta (``n_confident``).
 
@@ -48,7 +76,10 @@ def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, t
     searched curve (exact when coverage is monotone in n between the powers of two).
 
     Parameters are those of :func:`~slt_theory.montecarlo.coverage_probability`, and
-    ``n_max`` (1 <= n_max <= MAX_N = 2^20), the largest n searched.
+    ``n_max`` (1 <= n_max <= MAX_N = 2^20), the largest n searched, and ``progress``: None (the
+    default: silent) or a callable called with a :class:`SearchStep` after every n evaluated,
+    so that a command line can show how far the search is (``slt mc required`` draws a progress
+    bar from it). It does not change the result.
 
     Limits. The whole search draws at most MAX_DRAWS random numbers (as one coverage call); it
     raises ResourceLimitError, saying how far it got, before the evaluation that would pass it.
@@ -72,10 +103,13 @@ def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, t
     n_max = _validate.integer("n_max", n_max, minimum=1, maximum=MAX_N)
     opts = _options(prune_ratio, lock_ratio, statement, freezing, distribution, lo, hi)
     max_intervals = _max_intervals(max_intervals)
+    if progress is not None and not callable(progress):
+        raise InvalidParameterError(f"progress must be a callable or None, got {progress!r}")
     _cov.rows_per_call(n_max, opts)  # the largest n must fit the memory budget
     target = 1.0 - delta
     seen = {}
     drawn = 0
+    phase, planned = "doubling", None
 
     def evaluate(n):
         nonlocal drawn
@@ -90,6 +124,9 @@ def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, t
                     "or a smaller n_max")
             drawn += more
             seen[n] = _cov._coverage(n, eps, trials, seed, opts, 0.95, max_intervals, rows)
+            if progress is not None:
+                progress(SearchStep(phase=phase, n=n, estimate=seen[n].estimate,
+                                    evaluated=len(seen), planned=planned))
         return seen[n]
 
     def confident(r):
@@ -108,6 +145,8 @@ def empirical_required_samples(eps, delta, *, prune_ratio=0.0, lock_ratio=0.0, t
                 f"(last estimate {r.estimate} at n={n}); raise n_max")
         n = min(2 * n, n_max)
     n_hi = n
+    # powers of two above ``below`` were evaluated while doubling: counted once
+    phase, planned = "filling in", len(set(seen) | set(range(below + 1, n_hi)))
     for m in range(below + 1, n_hi):
         evaluate(m)
     curve = tuple(seen[m] for m in sorted(seen))

@@ -272,7 +272,7 @@ def _line(task, result):
 
 def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0,
           statement="uniform", freezing="iid", distribution="uniform", lo=-1.0, hi=1.0,
-          confidence=0.95, progress=True, workers=1, scheduler=None):
+          confidence=0.95, progress=True, workers=1, scheduler=None, label=None):
     """Run coverage_probability over the grid of all combinations and append the rows to ``out``.
 
     The grid points run through `slt_theory.runs.executor`: in this process (workers=1, the
@@ -289,7 +289,10 @@ def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0
         prune_ratio + lock_ratio >= 1 is an error, raised before anything runs).
     trials, seed, lo, hi, confidence : single values, as in coverage_probability.
     progress : bool
-        Show a tqdm progress bar.
+        Show a tqdm progress bar on stderr: grid points done, their rate and the time left; it
+        stays on screen when the sweep ends.
+    label : str, optional
+        What the bar says it counts; ``"coverage sweep <file name>"`` when None.
     workers : int
         Local processes (1 runs in this process).
     scheduler : str, optional
@@ -318,6 +321,8 @@ def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0
     confidence = _validate.open_unit("confidence", confidence)
     if not isinstance(progress, bool):
         raise InvalidParameterError(f"progress must be True or False, got {progress!r}")
+    if label is not None and not (isinstance(label, str) and label.strip()):
+        raise InvalidParameterError(f"label must be a non-empty string or None, got {label!r}")
     points = []
     for nn, ee, pp, ll, st, fr, di in itertools.product(*axes.values()):
         nn = _validate.integer("n", nn, minimum=0)
@@ -403,7 +408,7 @@ def sweep(out, *, n, eps, prune_ratio=0.0, lock_ratio=0.0, trials=10_000, seed=0
         computed = 0
         with open(out, "a", newline="") as f, tqdm(
             total=len(points), initial=len(points) - len(todo), disable=not progress,
-            desc=os.path.basename(out), unit="pt",
+            desc=label or f"coverage sweep {os.path.basename(out)}", unit="point", leave=True,
         ) as bar:
             for task, result in executor.map_unordered(coverage_task, tasks):
                 f.write(_line(task, result))  # one complete line, then make it durable

@@ -117,7 +117,8 @@ def _finished(path, params):
     return True
 
 
-def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True, metadata=None):
+def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True, metadata=None,
+              label=None):
     """Run ``fn(task)`` for every task whose result is not on disk yet; returns the table.
 
     Every argument is checked before the folder is created or anything is written.
@@ -135,10 +136,14 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
     workers : int, optional
         Local processes (1 runs in this process).
     progress : bool
-        Show a tqdm progress bar.
+        Show a tqdm progress bar (on stderr): runs done of the sweep's runs, their rate and the
+        time left. It stays on screen when the sweep ends.
     metadata : dict, optional
         Written to ``<out_dir>/_meta.json`` (package version, commit, seeds ...) on every call
         that finishes a task or finds nothing left to do.
+    label : str, optional
+        What the progress bar says it counts, e.g. ``"width sweep: Edge-Popup runs"``; the
+        folder's name when None.
 
     Raises
     ------
@@ -163,6 +168,8 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
         metadata = _validate.plain("metadata", metadata)
     if not isinstance(progress, bool):
         raise InvalidParameterError(f"progress must be True or False, got {progress!r}")
+    if label is not None and not (isinstance(label, str) and label.strip()):
+        raise InvalidParameterError(f"label must be a non-empty string or None, got {label!r}")
     check_executor_arguments(scheduler, workers)
 
     keyed = {}
@@ -187,8 +194,10 @@ def run_sweep(fn, tasks, out_dir, *, scheduler=None, workers=None, progress=True
         if progress:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(keyed), initial=len(keyed) - len(todo), desc=str(out.name),
-                       unit="run", leave=False)
+            # labelled by what it counts, with the time left; left on screen when done, so a
+            # long job's log keeps how long each step took
+            bar = tqdm(total=len(keyed), initial=len(keyed) - len(todo),
+                       desc=label or str(out.name), unit="run", leave=True)
         try:
             for task, result in executor.map_unordered(fn, todo):
                 result = _json_result(result)

@@ -1,31 +1,61 @@
 """The main job at its smoke scale: every stage writes its table and figure, the report links
-them, and a second run reuses the finished runs and writes the same tables."""
+them and reads as text (no Python reprs, no None), the summary is strict JSON, and a second run
+reuses the finished runs and writes the same tables."""
 
 import json
+import re
 
 import pytest
 
 pytest.importorskip("torch")
 
-from empirical.reproduce import STAGES, TARGETS, reproduce  # noqa: E402
+from empirical.cli import main  # noqa: E402
+from empirical.reproduce import FIGURE_MODULES, STAGES, TARGETS, reproduce  # noqa: E402
 from slt_theory.bounds import latex_table  # noqa: E402
 from slt_theory.errors import InvalidParameterError  # noqa: E402
 
 TABLES = {"bounds": "bounds.csv", "montecarlo": "montecarlo.csv", "construction": "construction.csv",
           "width_sweep": "rows.csv", "frontier": "frontier.csv"}
 
+# what a Python repr left in a report would look like: None, a dict, a list, a tuple of numbers
+REPR = re.compile(r"\bNone\b|\{'|\['|\(\d+, \d+\)|\bnan\b|array\(")
 
-def test_smoke_reproduction_end_to_end(tmp_path):
-    out = reproduce(tmp_path / "report", "smoke", STAGES, workers=1)
+
+def assert_readable(text):
+    """No repr and no None in ``text`` (reports and summaries are read by people)."""
+    hit = REPR.search(text)
+    assert hit is None, f"repr-like text {hit.group()!r} in: ...{text[max(0, hit.start() - 80):hit.end() + 80]}..."
+
+
+def test_smoke_reproduction_end_to_end(tmp_path, capsys):
+    assert main(["reproduce", "--scale", "smoke", "--out", str(tmp_path / "report"),
+                 "--workers", "1"]) == 0
+    shown = capsys.readouterr()
+    out = tmp_path / "report"
     report = (out / "README.md").read_text()
     for n in range(1, 6):
         assert f"## {n}." in report
     for stage, table in TABLES.items():
         assert (out / stage / table).stat().st_size > 0
-    for fig in ("montecarlo", "construction", "width_sweep", "frontier"):
+    for fig in FIGURE_MODULES:
         assert (out / "figures" / f"{fig}.png").stat().st_size > 1000, fig
         assert f"figures/{fig}.png" in report
-    assert "figure failed" not in report and "not found" not in report
+    assert "Figure not drawn" not in report
+    # every figure has a caption, every stage a row in the time table
+    assert report.count("*Figure.*") == len(FIGURE_MODULES)
+    for stage in STAGES:
+        assert re.search(rf"^\| {stage} \| .* \| \d+\.\d \|$", report, re.M), stage
+    assert_readable(report)
+    # progress: labelled bars and stage lines on stderr; the summary on stdout
+    for label in ("montecarlo: n* searches", "width_sweep: Edge-Popup runs",
+                  "frontier: training runs", "stage 5/5 frontier"):
+        assert label in shown.err, label
+    assert "What the run found" in shown.out and str(out / "README.md") in shown.out
+    assert_readable(shown.out)
+    found = json.loads((out / "summary.json").read_text())
+    assert [s["stage"] for s in found["stage_seconds"]] == list(STAGES)
+    assert found["figures"] == {s: str(out / "figures" / f"{s}.png") for s in FIGURE_MODULES}
+    assert found["bounds"]["proved_n"] >= found["bounds"]["counting_lower_bound_n"]
     # the width sweep covers both targets, each with the construction and the bound beside it
     summary = json.loads((out / "width_sweep" / "summary.json").read_text())
     assert {s["target"] for s in summary["settings"]} == set(TARGETS)
@@ -36,12 +66,18 @@ def test_smoke_reproduction_end_to_end(tmp_path):
         assert word in frontier
     assert (out / "frontier" / "differences.csv").read_text().count("\n") == 1 + 2 * 3
     before = {s: (out / s / t).read_text() for s, t in TABLES.items()}
-    # moving the report folder re-runs nothing: no run-store key holds a path
+    # moving the report folder re-runs nothing: no run-store key holds a path; --json prints
+    # the summary as strict JSON and nothing else
     moved = tmp_path / "moved"
     out.rename(moved)
-    runs = {p: p.stat().st_mtime_ns for p in moved.glob("*/runs/[!_]*.json")}
-    reproduce(moved, "smoke", ("montecarlo", "construction", "width_sweep", "frontier"), workers=1)
-    assert {p: p.stat().st_mtime_ns for p in moved.glob("*/runs/[!_]*.json")} == runs
+    runs = {p: p.stat().st_mtime_ns for p in moved.glob("*/*runs/[!_]*.json")}
+    assert any(p.parent.name == "mc_runs" for p in runs)  # the Monte Carlo widths are stored too
+    assert main(["reproduce", "--scale", "smoke", "--out", str(moved), "--workers", "1", "--json",
+                 "--no-progress", "--stages", "montecarlo", "construction", "width_sweep",
+                 "frontier"]) == 0
+    shown = capsys.readouterr()
+    assert json.loads(shown.out)["report"] == str(moved / "README.md") and shown.err == ""
+    assert {p: p.stat().st_mtime_ns for p in moved.glob("*/*runs/[!_]*.json")} == runs
     for s in ("montecarlo", "construction", "width_sweep", "frontier"):
         assert (moved / s / TABLES[s]).read_text() == before[s]
 
@@ -51,7 +87,9 @@ def test_latex_table_names_the_statements():
     assert tex.startswith("\\begin{tabular}") and "Theorem 1" in tex and "Lemma 8" in tex
 
 
-@pytest.mark.parametrize("kwargs", [dict(scale="huge"), dict(stages=("everything",))])
+@pytest.mark.parametrize("kwargs", [{"scale": "huge"}, {"stages": ("everything",)},
+                                    {"stages": ()}, {"progress": "yes"}])
 def test_bad_arguments(tmp_path, kwargs):
     with pytest.raises(InvalidParameterError):
-        reproduce(tmp_path, **kwargs)
+        reproduce(tmp_path / "r", **kwargs)
+    assert not (tmp_path / "r").exists()
