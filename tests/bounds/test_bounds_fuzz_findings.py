@@ -1,0 +1,52 @@
+"""Regression tests for what the issue-12 fuzz (tests/fuzz) found in the bounds room: each input
+crashed with an unrelated exception and is now a named InvalidParameterError."""
+
+import math
+
+import numpy as np
+import pytest
+
+from slt_theory.bounds import evaluate, window_samples
+from slt_theory.bounds.certificate import MAX_K, window_failure_bound
+from slt_theory.errors import InvalidParameterError
+
+
+@pytest.mark.parametrize("name", ["C_SYMBOLIC ", "evaluate", "os", "np", 3, None])
+def test_evaluate_names_only_expressions(name):
+    # was KeyError ('C_SYMBOLIC ') or AttributeError (a function or module has no free_symbols)
+    with pytest.raises(InvalidParameterError, match="expr_name"):
+        evaluate(name, rho=0.75)
+
+
+def test_evaluate_names_a_missing_value():
+    with pytest.raises(InvalidParameterError, match="needs values"):  # was KeyError
+        evaluate("WINDOW_SAMPLES", epsilon=0.1)
+    assert math.isclose(float(evaluate("C_SYMBOLIC", rho=0.75)), 10.428, abs_tol=5e-4)
+
+
+@pytest.mark.parametrize("args", [
+    (-1.0, 0.1), (0.0, 0.1), (0.1, 0.1, 1.0, 0.0), ([], 0.1),
+    (0.1, 0.1, 1.0, []), (0.1, 0.1, 1.0, ""), (0.1, 0.1, 1.0, 10**400), (0.1, 0.1, float("nan")),
+    (0.1, 0.1, 0.0),
+])
+def test_window_samples_checks_its_arguments(args):
+    # were ValueError / OverflowError / ZeroDivisionError / TypeError from inside the formula
+    with pytest.raises(InvalidParameterError):
+        window_samples(*args)
+
+
+def test_window_samples_still_gives_theorem_1():
+    assert window_samples(0.01, 0.01) == 56
+    assert window_samples(0.1, 0.1, 1.0, 0.75) == window_samples(0.1, 0.1)
+
+
+@pytest.mark.parametrize("k", [2**70, MAX_K + 1, [0, 2**60], np.array([1e300])])
+def test_window_failure_bound_refuses_k_beyond_2_to_53(k):
+    # 2**70 was OverflowError (Python int too large to convert to C long)
+    with pytest.raises(InvalidParameterError, match="K"):
+        window_failure_bound(k, 0.01)
+
+
+def test_window_failure_bound_at_the_largest_k_is_the_smallest_float():
+    # rounded upward (certified), so the smallest positive float rather than 0
+    assert 0.0 <= float(window_failure_bound(MAX_K, 0.01)) <= 5e-324
