@@ -115,6 +115,8 @@ def ratio(a, b):
     >>> ratio(1388, 692), ratio(10, 10)
     ('2.01x', '1x')
     """
+    if b == 0:  # documented ValueError rather than Python's ZeroDivisionError
+        raise ValueError(f"ratio: b must not be 0, got a={a!r}, b={b!r}")
     value = a / b
     return f"{value:.3g}x"
 

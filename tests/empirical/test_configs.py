@@ -94,3 +94,19 @@ def test_bad_config_paths(tmp_path):
         read_config(tmp_path / "obj.yaml")  # safe_load: YAML cannot build objects either
     with pytest.raises(InvalidParameterError, match="override"):
         resolve(overrides={"epochs": 3})
+
+
+def test_config_paths_and_overrides_of_the_wrong_kind_are_named():
+    """Found by the issue-12 fuzz: read_config(3), resolve(mask_file=3) and resolve(overrides=3)
+    raised TypeError; overrides=["x"] raised ValueError."""
+    import pytest
+
+    from empirical.configs import read_config, resolve
+    from slt_theory.errors import InvalidParameterError
+
+    for call in (lambda: read_config(3), lambda: read_config(None), lambda: read_config(""),
+                 lambda: resolve(mask_file=3), lambda: resolve(overrides=3),
+                 lambda: resolve(overrides="abc"), lambda: resolve(overrides=[("train.epochs", 1)])):
+        with pytest.raises(InvalidParameterError):
+            call()
+    assert resolve(overrides={"train.epochs": 1}) is not None
