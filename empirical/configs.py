@@ -185,6 +185,9 @@ def resolve(recipe=None, config=None, overrides=None, freeze_ratio=None, freeze_
                 if k in cfg.get("supermask", {}) or f"supermask.{k}" in overrides}
 
     freeze_ratio = freeze_ratio if freeze_ratio is not None else cfg.get("freeze_ratio")
+    if freeze_ratio is not None:  # a plain float: it goes into the JSON provenance (np.float32)
+        from slt_theory._validate import ratio
+        freeze_ratio = ratio("freeze_ratio", freeze_ratio)
     rule = freeze_split if freeze_split is not None else cfg.get(
         "freeze_split", rec.freeze_split if rec else "proportional")
     sm = merged["supermask"]

@@ -211,7 +211,10 @@ def _as_samples(K):
     if isinstance(K, (numbers.Integral, numbers.Real)) and not isinstance(K, bool):
         return np.array([_validate.integer("K", K, minimum=0, maximum=MAX_K)],
                         dtype=np.int64), True
-    arr = np.asarray(K)
+    try:
+        arr = np.asarray(K)
+    except ValueError:  # a ragged list
+        raise InvalidParameterError(f"K must be an integer or an array of integers >= 0, got {K!r}") from None
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
                                  or np.issubdtype(arr.dtype, np.floating)):
         raise InvalidParameterError(f"K must be an integer or an array of integers >= 0, got {K!r}")

@@ -253,7 +253,8 @@ def evaluate(expr_name, **values):
     """Evaluate the named module-level expression with keyword values keyed by symbol name.
 
     The name must be one of the sympy expressions in ``__all__`` and every free symbol needs a
-    value (else :class:`~slt_theory.errors.InvalidParameterError`). The values themselves are
+    value (else :class:`~slt_theory.errors.InvalidParameterError`, also when a value is so
+    extreme that Python's float arithmetic overflows or divides by 0). The values themselves are
     not checked: this is the numeric back end of the checked public functions, and a value that
     numpy cannot compute with raises numpy's own ``TypeError`` or ``ValueError``.
 
@@ -272,5 +273,11 @@ def evaluate(expr_name, **values):
     missing = [x.name for x in symbols if x.name not in values]
     if missing:
         raise InvalidParameterError(f"{expr_name} needs values for {missing}")
-    return fn(*[values[x.name] for x in symbols])
+    try:
+        return fn(*[values[x.name] for x in symbols])
+    except (OverflowError, ZeroDivisionError) as err:
+        # Python floats raise where numpy would give inf (e.g. epsilon**-1.0 at eps = 5e-324):
+        # the values are outside the range of floating point, which is bad input
+        raise InvalidParameterError(
+            f"{expr_name} is out of floating-point range at {values!r} ({err})") from None
 

@@ -129,6 +129,11 @@ def probe_points(d, n_random=4096, seed=0):
     """
     d = _validate.integer("d", d, minimum=1)
     n_random = _validate.integer("n_random", n_random, minimum=0)
+    # 2 n_random random points and at most 4 d^2 signed ones, d floats each: refuse what would
+    # not fit in PROBE_BYTES rather than fail inside numpy (d = 2**70 was a ValueError)
+    if 8 * d * (2 * n_random + 4 * d * d) > PROBE_BYTES:
+        raise ResourceLimitError(
+            f"probe_points(d={d}, n_random={n_random}) would need more than {PROBE_BYTES} bytes")
     gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
         _validate.integer("seed", seed, minimum=0), spawn_key=(2,))))
     g = gen.standard_normal((2 * n_random, d))
@@ -260,6 +265,9 @@ class SuccessRate:
     def estimate(self):
         return self.successes / self.trials
 
+
+#: The most memory probe_points may take (bytes).
+PROBE_BYTES = 2**31
 
 #: The most seeds one call of success_probability runs (each builds a target and a source).
 MAX_SEEDS = 10**6

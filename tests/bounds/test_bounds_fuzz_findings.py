@@ -50,3 +50,23 @@ def test_window_failure_bound_refuses_k_beyond_2_to_53(k):
 def test_window_failure_bound_at_the_largest_k_is_the_smallest_float():
     # rounded upward (certified), so the smallest positive float rather than 0
     assert 0.0 <= float(window_failure_bound(MAX_K, 0.01)) <= 5e-324
+
+
+# Found by the slow tier of the issue-12 fuzz (tests/fuzz, -m slow).
+
+@pytest.mark.parametrize("call", [
+    lambda: __import__("slt_theory.bounds", fromlist=["x"]).width_bound(1e-200),
+    lambda: __import__("slt_theory.bounds", fromlist=["x"]).required_width(1e-200),
+    lambda: __import__("slt_theory.bounds.size", fromlist=["x"]).ticket_size(1e-200),
+    lambda: __import__("slt_theory.bounds", fromlist=["x"]).counting_lower_bound_samples(5e-324),
+    lambda: window_samples(0.1, 0.1, 1.0, 5e-324),
+    lambda: window_failure_bound([[1.0], [2.0, 3.0]], 0.01),
+    lambda: __import__("slt_theory.bounds.calibration", fromlist=["x"]).calibrated_failure(
+        2**70, 0.1),
+], ids=["width_bound", "required_width", "ticket_size", "counting", "window_samples_rho",
+        "ragged_K", "calibrated_failure_n"])
+def test_extreme_values_are_named_errors(call):
+    # were OverflowError (float infinity to integer; (34, 'Numerical result out of range')) or
+    # ValueError (a ragged array; "Maximum allowed dimension exceeded")
+    with pytest.raises(InvalidParameterError):
+        call()

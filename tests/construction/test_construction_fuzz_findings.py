@@ -70,3 +70,26 @@ def test_frozen_source_names_wrong_kinds_of_argument():
         with pytest.raises(InvalidParameterError):  # were AttributeError / TypeError
             FrozenSource(*args)
     assert FrozenSource(*parts).widths == (1, 1)
+
+
+def test_probe_points_refuses_what_would_not_fit_in_memory():
+    from slt_theory.construction import probe_points
+
+    with pytest.raises(ResourceLimitError, match="bytes"):  # 2**70 was a numpy ValueError
+        probe_points(2**70, 50, 0)
+    assert probe_points(3, 10, 0).shape[1] == 3
+
+
+def test_locked_kink_extremes():
+    """Slow tier of the issue-12 fuzz: locked_kink_window(1e-6, 0.1, 1e-300, 2) divided by 0
+    (q underflows to 0: now lo = inf, no width makes a kink likely) and no_ticket_certified(...,
+    1e308) raised OverflowError from Fraction(inf)."""
+    import math
+
+    from slt_theory.construction import locked_kink_window, no_ticket_certified
+
+    lo, hi = locked_kink_window(1e-6, 0.1, 1e-300, 2)
+    assert lo == math.inf and hi == locked_kink_window(1e-6, 0.1, 0.05, 2)[1]
+    source = FrozenSource.random((2, 1), 3, lock_ratio=0.6, seed=3)
+    with pytest.raises(InvalidParameterError, match="overflows"):
+        no_ticket_certified(source, 1e308)

@@ -247,10 +247,10 @@ CONSTRUCTION = [
 ]
 
 # --------------------------------------------------------------------------- display helpers
-# A private module of the command line: its builders document TypeError (a value without a
-# readable form) and ValueError (a size that is negative or infinite); both are the documented
-# errors of these entries.
-DISPLAY_ERRORS = (TypeError, ValueError)
+# A private module of the command line: its module docstring documents TypeError (a value
+# without a readable form), ValueError (a size that is negative or infinite, a ratio to 0) and
+# OverflowError (an integer beyond a float, an indent beyond the index range).
+DISPLAY_ERRORS = (TypeError, ValueError, OverflowError)
 CELLS = [1, 2.5, "a", True, np.int64(3), np.float32(0.5), None, {}, [1], (1,), float("nan"),
          -1, 10**30, _Opaque()]
 
