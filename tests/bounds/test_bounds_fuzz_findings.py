@@ -70,3 +70,15 @@ def test_extreme_values_are_named_errors(call):
     # ValueError (a ragged array; "Maximum allowed dimension exceeded")
     with pytest.raises(InvalidParameterError):
         call()
+
+
+@pytest.mark.parametrize("fn", ["width_bound", "required_width"])
+def test_widths_beyond_2_to_53_are_refused(fn):
+    """Slow tier of the issue-12 fuzz: widths=(1, 2**70) reached numpy's sqrt as a Python int
+    (TypeError: loop of ufunc does not support argument 0 of type int)."""
+    import slt_theory.bounds as b
+    from slt_theory.bounds.size import ticket_size
+
+    for call in (getattr(b, fn), ticket_size):
+        with pytest.raises(InvalidParameterError, match="widths"):
+            call(0.1, widths=(1, 2**70))
