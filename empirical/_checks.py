@@ -40,10 +40,10 @@ def optional_path(name, value):
         return None
     if isinstance(value, (str, os.PathLike)):
         out = os.fspath(value)
-        if isinstance(out, str) and out:
+        if isinstance(out, str) and out and "\0" not in out:  # NUL: every OS call refuses it
             return out
     raise InvalidParameterError(
-        f"{name} must be a path (a non-empty string) or None, got {value!r}")
+        f"{name} must be a path (a non-empty string without NUL) or None, got {value!r}")
 
 
 def count(name, value, minimum=0):

@@ -123,7 +123,12 @@ def resized_crop_box(rng: np.random.Generator, width: int, height: int,
     Up to ten tries of an area share in ``scale`` and a log-uniform aspect ratio in ``ratio``;
     when none fits, the largest centred crop whose aspect ratio is clamped into ``ratio``.
     """
+    if not isinstance(rng, np.random.Generator):
+        raise InvalidParameterError(f"rng must be a numpy Generator, got {rng!r}")
     width, height = count("width", width, 1), count("height", height, 1)
+    for name, pair in (("scale", scale), ("ratio", ratio)):
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise InvalidParameterError(f"{name} must be a pair (low, high), got {pair!r}")
     lo, hi = (in_range("scale", s, 0.0, 1.0, low_open=True) for s in scale)
     r_lo, r_hi = (in_range("ratio", r, 0.0, math.inf, low_open=True, high_open=True)
                   for r in ratio)

@@ -32,6 +32,7 @@ import os
 import re
 import sys
 
+from ._checks import optional_path
 from .hparams import (
     AUGMENTS,
     BASELINES,
@@ -428,7 +429,8 @@ def run(args) -> int:
             comment += f"\nresolved from recipe {p['recipe']['name']} v{p['recipe']['version']}"
         print(to_toml(resolved.hparams, comment), end="")
         return 0
-    if args.runs_dir is None or not str(args.runs_dir):
+    # optional_path also refuses a NUL byte, which os.stat below would raise as ValueError
+    if optional_path("--runs-dir", args.runs_dir) is None:
         raise InvalidParameterError("--runs-dir must be a folder")
 
     import torch

@@ -31,10 +31,11 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Mapping
 
 from slt_theory.errors import InvalidParameterError
 
-from ._checks import text
+from ._checks import optional_path, text
 from .hparams import BASELINES, RunHparams, split_freeze
 from .recipes import get_recipe
 
@@ -68,7 +69,9 @@ def _load_yaml(raw: bytes):
 
 def read_config(path) -> dict:
     """The contents of a ``.toml``, ``.yaml`` or ``.yml`` config file, checked for unknown keys."""
-    path = os.fspath(path)
+    path = optional_path("path", path)
+    if path is None:
+        raise InvalidParameterError("path must be a path (a non-empty string), got None")
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".toml", ".yaml", ".yml"):
         raise InvalidParameterError(
@@ -164,6 +167,9 @@ def resolve(recipe=None, config=None, overrides=None, freeze_ratio=None, freeze_
     >>> r.provenance["recipe"]["name"], r.provenance["recipe"]["version"]
     ('cifar10-conv6', 1)
     """
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InvalidParameterError(
+            f"overrides must be a dict of dotted field names, got {overrides!r}")
     overrides = dict(overrides or {})
     for key in overrides:
         if not isinstance(key, str) or key.split(".")[0] not in _SECTIONS:
@@ -179,6 +185,9 @@ def resolve(recipe=None, config=None, overrides=None, freeze_ratio=None, freeze_
                 if k in cfg.get("supermask", {}) or f"supermask.{k}" in overrides}
 
     freeze_ratio = freeze_ratio if freeze_ratio is not None else cfg.get("freeze_ratio")
+    if freeze_ratio is not None:  # a plain float: it goes into the JSON provenance (np.float32)
+        from slt_theory._validate import ratio
+        freeze_ratio = ratio("freeze_ratio", freeze_ratio)
     rule = freeze_split if freeze_split is not None else cfg.get(
         "freeze_split", rec.freeze_split if rec else "proportional")
     sm = merged["supermask"]
@@ -213,7 +222,7 @@ def resolve(recipe=None, config=None, overrides=None, freeze_ratio=None, freeze_
 
     mask_file = mask_file if mask_file is not None else cfg.get("mask_file")
     if mask_file is not None:
-        mask_file = os.fspath(mask_file)
+        mask_file = optional_path("mask_file", mask_file)
         if not os.path.isfile(mask_file):
             raise InvalidParameterError(f"mask_file {mask_file!r} does not exist")
         sm["oracle_density"] = _oracle_density(mask_file)

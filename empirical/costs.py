@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+from slt_theory import _validate
 from slt_theory.errors import InvalidParameterError
 
 __all__ = ["model_cost", "recipe_cost", "cost_table", "DATASET_SIZES"]
@@ -74,8 +75,7 @@ def recipe_cost(name: str, tflops: float = 50.0) -> dict:
     from .recipes import get_recipe
 
     hp = get_recipe(name).hparams
-    if not tflops > 0:
-        raise InvalidParameterError(f"tflops must be > 0, got {tflops!r}")
+    tflops = _validate.positive("tflops", tflops)  # a str or NaN was a TypeError / passed
     n_train, n_test = DATASET_SIZES[hp.data.dataset]
     if hp.model.name == "gin":
         c = _gin_cost(hp.model.hidden[0], len(hp.model.hidden) + 1)
@@ -107,6 +107,7 @@ def recipe_cost(name: str, tflops: float = 50.0) -> dict:
 
 def cost_table(tflops: float = 50.0) -> str:
     """A Markdown table of :func:`recipe_cost` for every recipe (the README's)."""
+    tflops = _validate.positive("tflops", tflops)  # before it is formatted with :g
     from .recipes import RECIPES
 
     lines = ["| recipe | weights | GMAC / example | optimizer steps | run (PFLOP) | hours at "

@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from slt_theory._validate import choice, freeze_split
-from slt_theory.errors import InvalidParameterError
+from slt_theory.errors import InvalidParameterError, ResourceLimitError
 from slt_theory.solvers.subset_sum import FreezeState
 
 from ._checks import count, dims, in_range, text
@@ -44,6 +44,11 @@ ALLOCATIONS = ("uniform", "erk", "epl", "igq")
 # locks the difference; "density_distribution" allocates the lock ratio on its own, as if the
 # locked weights were the kept weights of a ticket of density lock_ratio.
 LOCK_METHODS = ("sparsity_distribution", "density_distribution")
+
+
+#: The most weights one freeze pattern may have (the bound of models.MAX_WEIGHTS, written out:
+#: models imports layers, which imports this module).
+MAX_PATTERN = 2**31 - 1
 
 
 def _shapes(shapes):
@@ -150,6 +155,8 @@ def freeze_counts(shapes, prune_ratio: float, lock_ratio: float, allocation: str
     """
     prune_ratio, lock_ratio = freeze_split(prune_ratio, lock_ratio)
     choice("lock_method", text("lock_method", lock_method), set(LOCK_METHODS))
+    # checked here too: compared with == below, an array would be ambiguous (ValueError)
+    choice("allocation", text("allocation", allocation), set(ALLOCATIONS))
     shapes = _shapes(shapes)
     numels = [math.prod(s) for s in shapes]
     prune_f = _removed_shares(shapes, prune_ratio, allocation)
@@ -237,6 +244,8 @@ def freeze_pattern(shape, n_pruned: int, n_locked: int, rng: np.random.Generator
     [3, 7, 2]
     """
     n = math.prod(dims("shape", shape))
+    if n > MAX_PATTERN:  # (2**40, 2**40) was a numpy ValueError after a long wait
+        raise ResourceLimitError(f"shape {shape!r} has {n} weights, more than {MAX_PATTERN}")
     n_pruned, n_locked = count("n_pruned", n_pruned), count("n_locked", n_locked)
     if n_pruned + n_locked > n:
         raise InvalidParameterError(

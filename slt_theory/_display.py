@@ -9,6 +9,11 @@ strict JSON (no NaN, tuples as arrays, numpy scalars as numbers).
 It sits at the top of `slt_theory` and imports nothing from it, so every room (and `empirical`)
 may import it. Plain Python only.
 
+Its callers pass values they computed, so it raises Python's own errors rather than
+InvalidParameterError: ``TypeError`` for a value without a readable form, ``ValueError`` for one
+out of range (a negative or infinite size, a ratio to 0) and ``OverflowError`` for an integer
+beyond the range of a float (``human_bits(10**400)``) or an indent beyond the index range.
+
 Examples
 --------
 >>> print(Table(["what", "bits"], [["mask", 692], ["dense", 44416]]).render())
@@ -115,6 +120,8 @@ def ratio(a, b):
     >>> ratio(1388, 692), ratio(10, 10)
     ('2.01x', '1x')
     """
+    if b == 0:  # documented ValueError rather than Python's ZeroDivisionError
+        raise ValueError(f"ratio: b must not be 0, got a={a!r}, b={b!r}")
     value = a / b
     return f"{value:.3g}x"
 

@@ -107,3 +107,14 @@ def test_number_and_words():
     assert _display.number(math.pi, 4) == "3.142"
     assert _display.words(["a", "b", "c"]) == "a, b and c"
     assert _display.times(1 / 0.3) == "3.33x"
+
+
+def test_ratio_by_zero_is_the_documented_value_error():
+    """Found by the issue-12 fuzz: ratio(1388, 0) raised ZeroDivisionError."""
+    import pytest
+
+    from slt_theory._display import ratio
+
+    with pytest.raises(ValueError, match="b must not be 0"):
+        ratio(1388.0, 0.0)
+    assert ratio(1388, 692) == "2.01x"

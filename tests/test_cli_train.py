@@ -127,3 +127,17 @@ def test_a_run_prints_a_readable_summary_and_a_labelled_bar_that_stays(tmp_path,
     data = json.loads(capsys.readouterr().out)
     assert data["final"]["epoch"] == 2 and data["selection"] == "last"
     assert f"{data['n_free']:,} free" in out and data["run_dir"] in out
+
+
+def test_runs_dir_with_nul_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """Slow tier of the issue-12 fuzz: `slt train --runs-dir 'a\\0b'` raised ValueError (embedded
+    null byte) from os.stat; now exit status 2 and an empty folder."""
+    from empirical.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(["train", "--dataset", "digits", "--model", "mlp", "--hidden", "8",
+                     "--epochs", "1", "--no-progress", "--runs-dir", "a\0b"])
+    except SystemExit as e:
+        code = e.code
+    assert code != 0 and list(tmp_path.iterdir()) == []

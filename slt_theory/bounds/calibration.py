@@ -448,7 +448,8 @@ def calibrated_failure(n, eps, *, prune_ratio=0.0, lock_ratio=0.0, event="sample
     True
     """
     _validate.choice("event", event, tuple(EVENTS))
-    n = _validate.integer("n", n, minimum=0)
+    # the model is fitted up to its n_max; a larger n would allocate a P0 table of n entries
+    n = _validate.integer("n", n, minimum=0, maximum=int(_model()[event]["n_max"]))
     eps, _, prune_ratio, lock_ratio = _check(eps, FITTED_RANGE["delta"][0], prune_ratio,
                                              lock_ratio)
     par = _model()[event]

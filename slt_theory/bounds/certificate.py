@@ -201,17 +201,26 @@ def _table_bound(ks, eps):
     return out
 
 
+#: The largest K accepted: every integer up to it is exact in a float and fits int64 (at such K
+#: the bound is the smallest positive float, 5e-324, there).
+MAX_K = 2**53
+
+
 def _as_samples(K):
-    """K as an int64 array of integers >= 0 (InvalidParameterError otherwise)."""
+    """K as an int64 array of integers in [0, MAX_K] (InvalidParameterError otherwise)."""
     if isinstance(K, (numbers.Integral, numbers.Real)) and not isinstance(K, bool):
-        return np.array([_validate.integer("K", K, minimum=0)], dtype=np.int64), True
-    arr = np.asarray(K)
+        return np.array([_validate.integer("K", K, minimum=0, maximum=MAX_K)],
+                        dtype=np.int64), True
+    try:
+        arr = np.asarray(K)
+    except ValueError:  # a ragged list
+        raise InvalidParameterError(f"K must be an integer or an array of integers >= 0, got {K!r}") from None
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
                                  or np.issubdtype(arr.dtype, np.floating)):
         raise InvalidParameterError(f"K must be an integer or an array of integers >= 0, got {K!r}")
     if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr))
-                     or np.any(arr < 0)):
-        raise InvalidParameterError(f"K must hold integers >= 0 only, got {K!r}")
+                     or np.any(arr < 0) or np.any(arr > MAX_K)):
+        raise InvalidParameterError(f"K must hold integers in [0, 2**53] only, got {K!r}")
     return arr.astype(np.int64), False
 
 
@@ -225,7 +234,7 @@ def window_failure_bound(K, eps_over_a):
 
     Parameters
     ----------
-    K : int or array_like of int >= 0
+    K : int or array_like of int in [0, 2**53]
         Numbers of samples; the result has K's shape.
     eps_over_a : float > 0
         eps / a (the statement is scale-free).

@@ -19,6 +19,8 @@ import sympy as sp
 from scipy import special, stats
 from sympy.codegen.cfunctions import expm1, log1p
 
+from ..errors import InvalidParameterError
+
 __all__ = [
     'eps', 'delta', 'rho', 'a', 'R', 'n', 'K', 'q', 's', 'c', 'phi', 'kappa', 'prune', 'lock',
     'RHO_PROVED', 'WINDOW_FAILURE', 'LOG_WINDOW_FAILURE', 'WINDOW_SAMPLES', 'COVER_THRESHOLD',
@@ -250,14 +252,32 @@ def _numeric(expr_name):
 def evaluate(expr_name, **values):
     """Evaluate the named module-level expression with keyword values keyed by symbol name.
 
+    The name must be one of the sympy expressions in ``__all__`` and every free symbol needs a
+    value (else :class:`~slt_theory.errors.InvalidParameterError`, also when a value is so
+    extreme that Python's float arithmetic overflows or divides by 0). The values themselves are
+    not checked: this is the numeric back end of the checked public functions, and a value that
+    numpy cannot compute with raises numpy's own ``TypeError`` or ``ValueError``.
+
     Examples
     --------
     >>> round(float(evaluate("C_SYMBOLIC", rho=0.75)), 3)
     10.428
     """
+    # globals() would also hand out functions and modules (evaluate("os")): expressions only
+    if not (isinstance(expr_name, str) and expr_name in __all__
+            and isinstance(globals()[expr_name], sp.Expr)):
+        raise InvalidParameterError(
+            f"expr_name={expr_name!r} is not one of the expressions of slt_theory.bounds "
+            "(e.g. 'C_SYMBOLIC', 'WINDOW_SAMPLES')")
     symbols, fn = _numeric(expr_name)
     missing = [x.name for x in symbols if x.name not in values]
     if missing:
-        raise KeyError(f"{expr_name} needs values for {missing}")
-    return fn(*[values[x.name] for x in symbols])
+        raise InvalidParameterError(f"{expr_name} needs values for {missing}")
+    try:
+        return fn(*[values[x.name] for x in symbols])
+    except (OverflowError, ZeroDivisionError) as err:
+        # Python floats raise where numpy would give inf (e.g. epsilon**-1.0 at eps = 5e-324):
+        # the values are outside the range of floating point, which is bad input
+        raise InvalidParameterError(
+            f"{expr_name} is out of floating-point range at {values!r} ({err})") from None
 

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from .. import _validate
 from ..errors import InvalidParameterError
 from .expressions import RHO_PROVED, evaluate
 from .models import A_PRODUCT, A_UNIFORM, product_model, stuck_probability, uniform_model
@@ -35,7 +36,10 @@ def window_samples(eps_value, delta_value, half_width=1.0, rho_value=None):
     >>> window_samples(0.01, 0.01)
     56
     """
-    rho_value = float(RHO_PROVED) if rho_value is None else float(rho_value)
+    eps_value = _validate.open_unit("eps", eps_value)
+    delta_value = _validate.open_unit("delta", delta_value)
+    half_width = _validate.positive("half_width", half_width)
+    rho_value = float(RHO_PROVED) if rho_value is None else _validate.open_unit("rho", rho_value)
     k_real = evaluate("WINDOW_SAMPLES", epsilon=eps_value, delta=delta_value, a=half_width,
                       rho=rho_value)
     return max(0, math.ceil(k_real - 1e-12))

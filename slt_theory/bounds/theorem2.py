@@ -27,6 +27,7 @@ import math
 import numpy as np
 from scipy import stats
 
+from ..errors import InvalidParameterError
 from .expressions import RHO_PROVED, _binomial_cdf, _binomial_sf, evaluate
 
 __all__ = [
@@ -118,7 +119,13 @@ def cover_failure(ns, q, eps_value, a_value, window_failure=None):
     q = min(q, 1.0)
     if window_failure is None:
         values = {"q": q, "a": a_value, "epsilon": eps_value, "rho": _RHO}
-        k0 = int(evaluate("COVER_THRESHOLD", **values))
+        k0 = float(evaluate("COVER_THRESHOLD", **values))
+        if not np.isfinite(k0):  # eps so small that log(a / eps) overflows (eps = 1e-200, depth 1)
+            raise InvalidParameterError(
+                f"the accuracy asked of one entry, eps={eps_value!r} (derived from the eps "
+                "asked for), is too small for floating point: the cover threshold k0 of "
+                "Theorem 2 is not finite")
+        k0 = int(k0)
         below = _binomial_cdf(k0 - 1, ns, q)
         log_second = (evaluate("COVER_TILT_LOG", n=ns, **values)
                       + _log_upper_tail(k0, ns, float(evaluate("COVER_TILTED_Q", **values))))

@@ -138,7 +138,10 @@ def _check_target(depth, widths):
         raise InvalidParameterError(
             f"widths must hold depth + 1 = {depth + 1} layer widths d_0..d_l, got {len(widths)}"
         )
-    widths = tuple(_validate.integer(f"widths[{i}]", w, minimum=1) for i, w in enumerate(widths))
+    # at most 2**53, so that every width is exact in a float (2**70 reached numpy's sqrt as an
+    # object-dtype Python int: TypeError)
+    widths = tuple(_validate.integer(f"widths[{i}]", w, minimum=1, maximum=2**53)
+                   for i, w in enumerate(widths))
     return depth, widths
 
 

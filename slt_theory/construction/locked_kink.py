@@ -106,7 +106,10 @@ def locked_kink_window(eps, delta, lock_ratio, d_out=1):
     delta = _validate.open_unit("delta", delta)
     _, eps, lock_ratio, d_out = _check_bound_args(1, eps, lock_ratio, d_out)
     q = _q_fn(1, eps, lock_ratio, d_out)
-    lo = math.log(2.0 / (1.0 - delta)) / -math.log1p(-q) if q < 1 else 0.0
+    if q <= 0.0:  # q underflows to 0 for a tiny lock_ratio: no width makes a kink likely
+        lo = math.inf
+    else:
+        lo = math.log(2.0 / (1.0 - delta)) / -math.log1p(-q) if q < 1 else 0.0
     psi = sp.lambdify(epsilon_, _psi(epsilon_), "math")
     hi = 1.0 + ((1.0 - delta) / 2.0 - 2.0 * psi(4.0 * eps)) / psi(4.0 * math.sqrt(2.0) * eps)
     return float(lo), float(hi)
@@ -231,6 +234,8 @@ def no_ticket_certified(source, eps, *, kink=None):
     (True, False, False)
     """
     eps = _validate.positive("eps", eps)
+    if not math.isfinite(4.0 * eps):  # the threshold 4 eps must be a float (eps = 1e308)
+        raise InvalidParameterError(f"eps={eps!r} is too large: 4 eps overflows a float")
     if kink is None:
         kink = locked_kink_margin(source)
     elif not isinstance(kink, LockedKink):

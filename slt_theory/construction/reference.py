@@ -8,6 +8,11 @@ It calls the same subset-sum solver (``find_subset``, which has its own twins in
 :mod:`slt_theory.solvers.reference`) on the same terms in the same order, so on every source its
 masks, entry errors and counts equal the vectorised construction's; the tests hold the two
 together on random sources.
+
+Inputs are not checked: like every twin, these take only what the checked fast paths accept (a
+``TargetNetwork``, a ``FrozenSource`` of its shape, a real eps in (0, 1), a positive grid size),
+and any other input fails in its own way (AttributeError, TypeError, ...). They are test oracles,
+not entry points, and the fuzz test of issue 12 leaves them out for that reason.
 """
 
 import itertools

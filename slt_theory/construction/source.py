@@ -53,6 +53,17 @@ class FrozenSource:
     seed: int = 0
 
     def __post_init__(self):
+        # types first, so that a wrong kind of argument is named rather than crashing below
+        for name in ("first", "second", "first_state", "second_state", "block_sizes"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)):
+                raise InvalidParameterError(f"{name} must be a tuple (one entry per target "
+                                            f"layer), got {value!r}")
+            if name != "block_sizes" and not all(isinstance(a, np.ndarray) and a.ndim == 2
+                                                 for a in value):
+                raise InvalidParameterError(f"{name} must hold 2-D numpy arrays")
+        for i, b in enumerate(self.block_sizes):
+            _validate.integer(f"block_sizes[{i}]", b, minimum=1)
         n = len(self.first)
         if n == 0 or not all(len(t) == n for t in (self.second, self.first_state,
                                                     self.second_state, self.block_sizes)):

@@ -22,7 +22,7 @@ import itertools
 import numpy as np
 
 from .. import _validate
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, ResourceLimitError
 from ..montecarlo.confidence import clopper_pearson, upper_confidence_bound
 from .masked import masked_source
 from .source import FrozenSource
@@ -39,11 +39,44 @@ __all__ = [
 ]
 
 
+def _check_forward(matrices, x):
+    """The masked matrices U_1, V_1, ..., as finite 2-D float arrays whose shapes chain, and x as
+    a finite (m, d_0) array (InvalidParameterError otherwise)."""
+    if isinstance(matrices, (str, bytes)) or not hasattr(matrices, "__len__") \
+            or len(matrices) == 0 or len(matrices) % 2:
+        raise InvalidParameterError(
+            "matrices must be a non-empty sequence U_1, V_1, ..., U_l, V_l (an even number of "
+            f"2-D arrays), got {matrices!r}")
+    out = []
+    for i, m in enumerate(matrices):
+        try:
+            m = np.asarray(m, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"matrices[{i}] must be a real 2-D array, got {m!r}")
+        if m.ndim != 2 or not np.all(np.isfinite(m)):
+            raise InvalidParameterError(
+                f"matrices[{i}] must be a finite 2-D array, got shape {m.shape}")
+        if out and out[-1].shape[0] != m.shape[1]:
+            raise InvalidParameterError(
+                f"matrices[{i}] has {m.shape[1]} columns but matrices[{i - 1}] has "
+                f"{out[-1].shape[0]} rows")
+        out.append(m)
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"x must be a real array of shape (m, d_0), got {x!r}")
+    if x.ndim != 2 or x.shape[1] != out[0].shape[1] or not np.all(np.isfinite(x)):
+        raise InvalidParameterError(
+            f"x must be a finite array of shape (m, {out[0].shape[1]}), got shape {x.shape}")
+    return out, x
+
+
 def ticket_forward(matrices, x, *, chunk=4096):
     """relu(V_i relu(U_i y)) per target layer, no ReLU after the last V; x of shape (m, d_0).
 
     Hidden neurons whose column of V_i is all zero contribute nothing and are skipped (read off
-    the masked matrices alone); the inputs go through in chunks of ``chunk`` rows.
+    the masked matrices alone); the inputs go through in chunks of ``chunk`` rows. Shapes,
+    finiteness and ``chunk >= 1`` are checked first (InvalidParameterError).
 
     Examples
     --------
@@ -51,12 +84,13 @@ def ticket_forward(matrices, x, *, chunk=4096):
     >>> ticket_forward([u, v], np.array([[2.0], [-2.0]])).tolist()
     [[1.0], [-1.0]]
     """
+    matrices, x = _check_forward(matrices, x)
+    chunk = _validate.integer("chunk", chunk, minimum=1)
     pairs = []
     for i in range(len(matrices) // 2):
         u, v = matrices[2 * i], matrices[2 * i + 1]
         alive = np.any(v != 0.0, axis=0)
         pairs.append((u[alive], v[:, alive]))
-    x = np.asarray(x, dtype=np.float64)
     out = []
     for start in range(0, len(x), chunk):
         h = x[start:start + chunk].T
@@ -95,6 +129,11 @@ def probe_points(d, n_random=4096, seed=0):
     """
     d = _validate.integer("d", d, minimum=1)
     n_random = _validate.integer("n_random", n_random, minimum=0)
+    # 2 n_random random points and at most 4 d^2 signed ones, d floats each: refuse what would
+    # not fit in PROBE_BYTES rather than fail inside numpy (d = 2**70 was a ValueError)
+    if 8 * d * (2 * n_random + 4 * d * d) > PROBE_BYTES:
+        raise ResourceLimitError(
+            f"probe_points(d={d}, n_random={n_random}) would need more than {PROBE_BYTES} bytes")
     gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
         _validate.integer("seed", seed, minimum=0), spawn_key=(2,))))
     g = gen.standard_normal((2 * n_random, d))
@@ -227,6 +266,25 @@ class SuccessRate:
         return self.successes / self.trials
 
 
+#: The most memory probe_points may take (bytes).
+PROBE_BYTES = 2**31
+
+#: The most seeds one call of success_probability runs (each builds a target and a source).
+MAX_SEEDS = 10**6
+
+
+def _check_seeds(seeds):
+    """seeds as a list of integers >= 0, sized before it is listed (range(10**12) is refused, not
+    turned into a list that exhausts memory)."""
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__"):
+        raise InvalidParameterError(
+            f"seeds must be a sequence of integers >= 0 (e.g. range(200)), got {seeds!r}")
+    if not 1 <= len(seeds) <= MAX_SEEDS:
+        raise (ResourceLimitError if len(seeds) else InvalidParameterError)(
+            f"seeds must hold 1 to {MAX_SEEDS} seeds, got {len(seeds)}")
+    return [_validate.integer("seeds", s, minimum=0) for s in seeds]
+
+
 def success_probability(widths, width, eps, *, prune_ratio=0.0, lock_ratio=0.0, seeds=range(200),
                         freezing="iid", block_sizes=None, measure=False, uniform=False,
                         confidence=0.95):
@@ -242,9 +300,7 @@ def success_probability(widths, width, eps, *, prune_ratio=0.0, lock_ratio=0.0, 
     (5, 5)
     """
     eps = _validate.open_unit("eps", eps)
-    seeds = list(seeds)
-    if not seeds:
-        raise InvalidParameterError("seeds must not be empty")
+    seeds = _check_seeds(seeds)
     hits, reasons, errors, uniform_hits = 0, {}, [], 0
     for s in seeds:
         target = TargetNetwork.random(widths, seed=s)

@@ -92,3 +92,22 @@ def test_eval_transform_sizes_follow_torchvision():
     assert center_crop_box(341, 256, 224) == (58, 16, 224, 224)
     with pytest.raises(InvalidParameterError, match="larger"):
         center_crop_box(100, 100, 224)
+
+
+def test_resized_crop_box_names_bad_rng_scale_and_ratio():
+    """Found by the issue-12 fuzz: rng=None (AttributeError), scale/ratio None (TypeError) or of
+    one value (ValueError from unpacking)."""
+    import numpy as np
+    import pytest
+
+    from empirical.augment import resized_crop_box
+    from slt_theory.errors import InvalidParameterError
+
+    rng = np.random.default_rng(0)
+    for kwargs in (dict(rng=None), dict(scale=None), dict(scale=(0.5,)), dict(ratio=None),
+                   dict(ratio=(1.0,)), dict(ratio="ab")):
+        args = dict(rng=rng, width=32, height=24) | kwargs
+        with pytest.raises(InvalidParameterError):
+            resized_crop_box(**args)
+    left, top, w, h = resized_crop_box(rng, 32, 24)
+    assert 0 <= left and left + w <= 32 and 0 <= top and top + h <= 24

@@ -94,3 +94,46 @@ def test_bad_config_paths(tmp_path):
         read_config(tmp_path / "obj.yaml")  # safe_load: YAML cannot build objects either
     with pytest.raises(InvalidParameterError, match="override"):
         resolve(overrides={"epochs": 3})
+
+
+def test_config_paths_and_overrides_of_the_wrong_kind_are_named():
+    """Found by the issue-12 fuzz: read_config(3), resolve(mask_file=3) and resolve(overrides=3)
+    raised TypeError; overrides=["x"] raised ValueError."""
+    import pytest
+
+    from empirical.configs import read_config, resolve
+    from slt_theory.errors import InvalidParameterError
+
+    for call in (lambda: read_config(3), lambda: read_config(None), lambda: read_config(""),
+                 lambda: resolve(mask_file=3), lambda: resolve(overrides=3),
+                 lambda: resolve(overrides="abc"), lambda: resolve(overrides=[("train.epochs", 1)])):
+        with pytest.raises(InvalidParameterError):
+            call()
+    assert resolve(overrides={"train.epochs": 1}) is not None
+
+
+def test_a_path_with_nul_is_named():
+    """Found by the slow tier of the issue-12 fuzz: train(..., runs_dir="a\\0b") and
+    `slt train --runs-dir` with a NUL raised ValueError (embedded null byte)."""
+    import pytest
+
+    from empirical._checks import optional_path
+    from slt_theory.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="NUL"):
+        optional_path("runs_dir", "a\0b")
+    assert optional_path("runs_dir", "runs") == "runs"
+
+
+def test_numpy_freeze_ratio_is_a_plain_float_in_the_provenance():
+    """Slow tier of the issue-12 fuzz: resolve(freeze_ratio=np.float32(0.5)) raised "Object of
+    type float32 is not JSON serializable"."""
+    import json
+
+    import numpy as np
+
+    from empirical.configs import resolve
+
+    r = resolve(freeze_ratio=np.float32(0.5))
+    assert type(r.provenance["freeze_ratio"]) is float
+    json.dumps(r.provenance)

@@ -27,3 +27,19 @@ def test_estimates_scale_with_the_assumed_throughput():
     a, b = recipe_cost("cifar10-conv6", 10.0), recipe_cost("cifar10-conv6", 20.0)
     assert a["hours_at_tflops"] == pytest.approx(2 * b["hours_at_tflops"])
     assert a["steps"] == 100 * 313  # 40,000 training images in batches of 128
+
+
+def test_tflops_of_the_wrong_kind_is_named():
+    """Found by the issue-12 fuzz: recipe_cost(..., tflops="3") and cost_table(tflops="3") raised
+    TypeError / ValueError (a str compared with 0, formatted with :g)."""
+    import pytest
+
+    from empirical.costs import cost_table, recipe_cost
+    from slt_theory.errors import InvalidParameterError
+
+    for bad in ("3", float("nan"), 0.0, None):
+        with pytest.raises(InvalidParameterError, match="tflops"):
+            recipe_cost("cifar10-conv6", tflops=bad)
+        with pytest.raises(InvalidParameterError, match="tflops"):
+            cost_table(tflops=bad)
+    assert "TFLOP/s" in cost_table(tflops=50)

@@ -154,3 +154,20 @@ def test_counts_are_python_ints_and_integral_floats_are_accepted():
         freeze_counts(SHAPES, 0.1, 0.1, "erk", "sparsity")
     with pytest.raises(InvalidParameterError, match="allocation"):
         allocate(SHAPES, 0.5, ["erk"])
+
+
+def test_freezing_fuzz_findings():
+    """Slow tier of the issue-12 fuzz: freeze_counts(..., allocation=np.array([])) raised
+    "truth value of an empty array is ambiguous"; freeze_pattern((2**40, 2**40), ...) a numpy
+    ValueError."""
+    import numpy as np
+    import pytest
+
+    from empirical.freezing import freeze_counts, freeze_pattern
+    from slt_theory.errors import InvalidParameterError, ResourceLimitError
+
+    with pytest.raises(InvalidParameterError, match="allocation"):
+        freeze_counts([(8, 4), (2, 8)], 0.2, 0.2, allocation=np.array([]))
+    with pytest.raises(ResourceLimitError, match="weights"):
+        freeze_pattern((2**40, 2**40), 3, 2, np.random.default_rng(0))
+    assert freeze_pattern((8, 4), 3, 2, np.random.default_rng(0)).shape == (8, 4)

@@ -109,6 +109,13 @@ class Entry:
         Time limit of one call (generous: the machine may be loaded).
     setup : callable, optional
         Called in the fresh working folder before the call (e.g. to create files).
+    examples : int
+        Calls in the default tier (the slow tier makes :data:`SLOW_FACTOR` times as many).
+        Entries whose valid calls train or sweep get fewer, so that the default tier stays
+        within its minute.
+    covers : tuple of str
+        Qualified names (``module.qualname``) of the public callables this entry exercises, for
+        the guard test; the entry's own ``fn`` is added when it is a public callable itself.
     """
 
     name: str
@@ -118,11 +125,34 @@ class Entry:
     errors: tuple = (InvalidParameterError,)
     seconds: float = 60.0
     setup: object = None
+    examples: int = 10
+    covers: tuple = ()
+
+    def qualnames(self):
+        """What this entry stands for in the guard test."""
+        own = qualname(self.fn)
+        return set(self.covers) | ({own} if own else set())
+
+
+#: The slow tier makes this many times the default tier's calls per entry.
+SLOW_FACTOR = 15
+
+
+def qualname(obj):
+    """``module.qualname`` of a function, class or (class)method; None for anything else (a
+    lambda or a wrapper made in a table has no public name)."""
+    obj = getattr(obj, "__func__", obj)  # a bound classmethod
+    module, name = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+    if not module or not name or "<" in name:
+        return None
+    return f"{module}.{name}"
 
 
 def draw_arguments(entry, data, max_changes=2):
     """The base arguments with 1..max_changes parameters replaced by drawn candidates."""
     names = sorted(entry.params)
+    if not names:  # a callable without parameters: called as it is
+        return [], dict(entry.base)
     changed = data.draw(st.lists(st.sampled_from(names), min_size=1,
                                  max_size=min(max_changes, len(names)), unique=True),
                         label="changed")

@@ -151,7 +151,10 @@ RUNS = [
           {"0": "sub", "keys": None}, setup=_files),
     Entry("get_executor", _executor,
           {"workers": ints(1), "scheduler": [None, "not-an-address", "tcp://host", 3, [1]]},
-          {"workers": 1, "scheduler": None}),
+          {"workers": 1, "scheduler": None},
+          covers=("slt_theory.runs.executor.get_executor",
+                  "slt_theory.runs.executor.SerialExecutor",
+                  "slt_theory.runs.executor.LocalExecutor")),
     Entry("git_commit", git_commit, {"0": paths(".")}, {"0": "."}),
     Entry("git_state", git_state, {"0": paths(".")}, {"0": "."}),
 ]

@@ -1,77 +1,130 @@
-"""Fuzz of the public API of slt_theory.solvers, .montecarlo, .runs, _validate, empirical.ticket
-and the `slt mc` command line (issue 12, "Done when"): with bad values of every parameter each
-call either succeeds or raises its documented named error within its time limit, and writes
-nothing when it refuses. The table is fuzz_tables.py, the property fuzz_harness.check."""
+"""Fuzz of every public callable of slt_theory and empirical and of every `slt` subcommand
+(issue 12, "Done when"): with bad values of every parameter each call either succeeds or raises
+its documented named error within its time limit, and writes nothing when it refuses. The tables
+are fuzz_tables.py (solvers, montecarlo, runs, _validate, `slt mc`, empirical.ticket),
+tables_theory.py (bounds, construction, display) and tables_empirical.py / tables_cli.py; the
+property is fuzz_harness.check."""
 
 import importlib.util
 
+
 import pytest
-from fuzz_harness import check, draw_arguments
+from fuzz_harness import SLOW_FACTOR, check, draw_arguments
 from fuzz_tables import CLI, MONTECARLO, RUNS, SOLVERS, VALIDATE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from not_fuzzed import NOT_FUZZED, NOT_YET
+from tables_cli import CLI_OTHER
+from tables_theory import BOUNDS, CONSTRUCTION, DISPLAY
 
-ENTRIES = SOLVERS + MONTECARLO + RUNS + VALIDATE + CLI
-if importlib.util.find_spec("torch") is not None:
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+ENTRIES = SOLVERS + MONTECARLO + RUNS + VALIDATE + CLI + BOUNDS + CONSTRUCTION + DISPLAY
+if HAS_TORCH:
     from fuzz_tables import ticket_entries
+    from tables_empirical import EMPIRICAL
 
-    ENTRIES += ticket_entries()
+    ENTRIES += ticket_entries() + EMPIRICAL + CLI_OTHER
 
-_SETTINGS = dict(deadline=None, derandomize=True,
+_SETTINGS = dict(deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _run(entry, data, tmp_path_factory):
-    args, kwargs = draw_arguments(entry, data)
-    check(entry, args, kwargs, tmp_path_factory.mktemp("fuzz"))
+def _fuzz(entry, examples, tmp_path_factory):
+    @settings(max_examples=examples, **_SETTINGS)
+    @given(data=st.data())
+    def calls(data):
+        args, kwargs = draw_arguments(entry, data)
+        check(entry, args, kwargs, tmp_path_factory.mktemp("fuzz"))
+
+    calls()
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
-@settings(max_examples=10, **_SETTINGS)
-@given(data=st.data())
-def test_bad_values_give_documented_errors_and_write_nothing(entry, data, tmp_path_factory):
-    _run(entry, data, tmp_path_factory)
+def test_bad_values_give_documented_errors_and_write_nothing(entry, tmp_path_factory):
+    _fuzz(entry, entry.examples, tmp_path_factory)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
-@settings(max_examples=150, **_SETTINGS)
-@given(data=st.data())
-def test_bad_values_long(entry, data, tmp_path_factory):
+def test_bad_values_long(entry, tmp_path_factory):
     """The same property, longer (slow tier; the counts are printed at the end of the run)."""
-    _run(entry, data, tmp_path_factory)
+    _fuzz(entry, SLOW_FACTOR * entry.examples, tmp_path_factory)
 
 
-# Public functions deliberately left out of the table: plumbing that takes no user input of
-# its own (writers of already-made bytes, the executor classes' internals) or a callable that
-# is fuzzed through another entry (coverage_task through run_sweep and sweep).
-NOT_FUZZED = {"write_bytes_atomic", "write_text_atomic", "write_json_atomic", "source_provenance",
-              "max_workers", "check_executor_arguments", "record_checksum", "coverage_task",
-              "required_samples_task", "row_bytes", "rows_per_call", "drawn_numbers",
-              "piece_samples", "interval_bound"}
-
-
-def test_the_table_covers_every_public_function_of_the_rooms():
-    """A public function added to one of these modules must be added to the fuzz table (or,
-    with a reason, to NOT_FUZZED)."""
+def _public_callables():
+    """``module.qualname`` of every function and class that slt_theory and empirical export:
+    each public (not underscore) module's ``__all__``, or its own public functions and classes
+    where it has none. Exceptions and enums take no input of their own and are left out."""
+    import enum
+    import importlib
     import inspect
+    import pkgutil
 
-    from slt_theory import _validate, montecarlo, solvers
-    from slt_theory.montecarlo import sweep
-    from slt_theory.runs import executor, provenance, runstore
-    from slt_theory.solvers import reference
+    from fuzz_harness import qualname
 
-    names = {e.name.split(".")[-1] for e in ENTRIES}
-    modules = [solvers, reference, montecarlo, sweep, executor, provenance, runstore, _validate]
-    if importlib.util.find_spec("torch") is not None:
-        from empirical import ticket
-        modules.append(ticket)
     public = set()
-    for module in modules:
-        for name in getattr(module, "__all__", None) or dir(module):
-            obj = getattr(module, name, None)
-            if not name.startswith("_") and inspect.isfunction(obj) and (
-                    obj.__module__ == module.__name__ or module in (solvers, montecarlo)):
-                public.add(name)
-    assert public - NOT_FUZZED <= names, sorted(public - NOT_FUZZED - names)
+    for pkg_name in ("slt_theory", "empirical") if HAS_TORCH else ("slt_theory",):
+        pkg = importlib.import_module(pkg_name)
+        modules = [pkg] + [importlib.import_module(m.name)
+                           for m in pkgutil.walk_packages(pkg.__path__, pkg_name + ".")
+                           if not any(p.startswith("_") for p in m.name.split("."))]
+        for module in modules:
+            names = getattr(module, "__all__", None)
+            if names is None:
+                names = [n for n, v in vars(module).items() if not n.startswith("_")
+                         and getattr(v, "__module__", None) == module.__name__]
+            for name in names:
+                obj = getattr(module, name)
+                if inspect.isclass(obj) and issubclass(obj, (BaseException, enum.Enum)):
+                    continue
+                if inspect.isfunction(obj) or inspect.isclass(obj):
+                    public.add(qualname(obj))
+    return public
+
+
+def test_the_table_covers_every_public_callable():
+    """A public function or class added to slt_theory or empirical must get a table row (or,
+    with a reason, a line in not_fuzzed.py): this fails and names it otherwise."""
+    covered = set().union(*(e.qualnames() for e in ENTRIES))
+    # a class counts as covered when its constructor or one of its classmethods has a row
+    covered |= {q.rsplit(".", 1)[0] for q in covered}
+    missing = _public_callables() - covered - set(NOT_FUZZED) - set(NOT_YET)
+    assert not missing, sorted(missing)
+    stale = (set(NOT_FUZZED) | set(NOT_YET)) & covered
+    assert not stale, f"these have a row now; drop them from not_fuzzed.py: {sorted(stale)}"
+
+
+def test_the_table_covers_every_slt_subcommand():
+    """Every leaf command of `slt` (walked from the parser itself) has a row named after it."""
+    if not HAS_TORCH:
+        pytest.skip("the slt dispatcher lives in empirical (needs torch)")
+    from empirical.cli import build_parser, walk_parsers
+
+    parsers = dict(walk_parsers(build_parser()))
+    leaves = {" ".join(path) for path in parsers
+              if not any(other[:len(path)] == path and other != path for other in parsers)}
+    assert leaves - {e.name for e in ENTRIES} == set()
+
+
+# `slt reproduce` with a bad --workers or --scheduler refuses (exit 2) only after it has made
+# <out>/, <out>/figures/ and <out>/<stage>/: reproduce() checks them inside the stage. The fix
+# belongs to empirical/reproduce.py (another helper's file at the time of writing): call
+# slt_theory.runs.executor.check_executor_arguments(scheduler, workers) before the first mkdir.
+# Strict: when it is fixed this fails, and the mark (and the exclusion in tables_cli.py) go.
+REPRODUCE_LATE_CHECKS = [["--workers", "0"], ["--scheduler", "not-an-address"]]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="reproduce() checks --workers/--scheduler after mkdir")
+@pytest.mark.parametrize("bad", REPRODUCE_LATE_CHECKS, ids=lambda a: a[0])
+def test_reproduce_refuses_bad_executor_arguments_before_writing(bad, tmp_path):
+    if not HAS_TORCH:
+        pytest.skip("the slt dispatcher lives in empirical (needs torch)")
+    from fuzz_harness import Entry
+    from fuzz_tables import _cli
+
+    entry = Entry("slt reproduce (late checks)", lambda: _cli(
+        ["reproduce", "--scale", "smoke", "--stages", "montecarlo", *bad]), {}, {})
+    assert check(entry, [], {}, tmp_path) == "InvalidParameterError"

@@ -1,0 +1,133 @@
+"""Public callables the fuzz table leaves out, each with its reason (the guard test in
+test_fuzz_public_api.py fails on a public callable that is neither in a table nor here, and on
+one that is here although it has a row)."""
+
+_RESULT = "a result record: built by the library and returned, not called by users with input"
+_CLI = "command-line plumbing: fuzzed through its `slt ...` row (tables_cli.py, fuzz_tables.py)"
+_WRITER = ("writes bytes the caller already made, to a path the caller already checked; fuzzed "
+           "through every writer that uses it (sweep, save_ticket, train)")
+_TWIN = ("a test twin (slow, obviously correct reference): no input checks by design, as its "
+         "module docstring says; held to its checked fast twin by the tests")
+_VIA = "fuzzed through the public entry that calls it: "
+
+#: Left out for good: no input of their own from a user, or fuzzed through another entry.
+NOT_FUZZED = {
+    # result records
+    **{q: _RESULT for q in (
+        "slt_theory.bounds.calibration.CalibratedSamples",
+        "slt_theory.bounds.certificate.CertificateTable",
+        "slt_theory.bounds.plan.NetworkShape", "slt_theory.bounds.plan.WidthPlan",
+        "slt_theory.bounds.size.TicketSize", "slt_theory.bounds.width.WidthBound",
+        "slt_theory.bounds.theorem2.SlotGroup",
+        "slt_theory.construction.best_mask.BestMask",
+        "slt_theory.construction.layer_terms.LayerTerms",
+        "slt_theory.construction.locked_kink.LockedKink",
+        "slt_theory.construction.ticket.EntryFailure",
+        "slt_theory.construction.ticket.TicketResult",
+        "slt_theory.construction.verification.ErrorEstimate",
+        "slt_theory.construction.verification.SuccessRate",
+        "slt_theory.montecarlo.coverage.CoverageResult",
+        "slt_theory.montecarlo.required.RequiredSamples",
+        "empirical.cli_size.ModelSize", "empirical.ticket.SizeReport",
+        "empirical.paired.PairedDifference", "empirical.configs.Resolved",
+        "empirical.train.RunState", "empirical.data.Split", "empirical.reproduce.Scale")},
+    # command-line plumbing
+    **{q: _CLI for q in (
+        "slt_theory.montecarlo.cli_mc.configure", "slt_theory.montecarlo.cli_mc.run",
+        "slt_theory.bounds.cli_width.add_target_arguments",
+        "slt_theory.bounds.cli_width.configure", "slt_theory.bounds.cli_width.folded_formula",
+        "slt_theory.bounds.cli_width.formula_lines", "slt_theory.bounds.cli_width.layer_list",
+        "slt_theory.bounds.cli_width.render", "slt_theory.bounds.cli_width.run",
+        "slt_theory.bounds.cli_width.target_arguments", "slt_theory.bounds.cli_width.unfold",
+        "empirical.cli.HelpFormatter", "empirical.cli.build_parser",
+        "empirical.cli.describe_default", "empirical.cli.main", "empirical.cli.walk_parsers",
+        "empirical.cli_reproduce.configure", "empirical.cli_reproduce.run",
+        "empirical.cli_size.model_ticket_size",
+        "empirical.cli_train.all_fields", "empirical.cli_train.configure",
+        "empirical.cli_train.default_words", "empirical.cli_train.field_flags",
+        "empirical.cli_train.field_of", "empirical.cli_train.hparams_from_args",
+        "empirical.cli_train.numpydoc_parameters", "empirical.cli_train.resolve_args",
+        "empirical.cli_train.run", "empirical.cli_train.summary_text")},
+    **{q: _WRITER for q in (
+        "slt_theory.runs.provenance.write_bytes_atomic",
+        "slt_theory.runs.provenance.write_json_atomic",
+        "slt_theory.runs.provenance.write_text_atomic")},
+    **{q: _TWIN for q in (
+        "slt_theory.construction.reference.best_mask_error_bracket",
+        "slt_theory.construction.reference.construct_ticket_reference",
+        "slt_theory.construction.reference.locked_kink_margin_reference",
+        "slt_theory.bounds.theorem2.cover_failure_reference",
+        "empirical.augment.crop_flip_reference", "empirical.paired.paired_difference_reference")},
+    "slt_theory.runs.provenance.source_provenance": "takes no argument",
+    "slt_theory.runs.executor.max_workers": "takes no argument",
+    "slt_theory.runs.executor.DaskExecutor": _VIA + "get_executor (scheduler=...)",
+    "slt_theory.runs.runstore.record_checksum": _VIA + "run_sweep and load_table",
+    "slt_theory.montecarlo.tasks.coverage_task": _VIA + "sweep and run_sweep",
+    "slt_theory.montecarlo.tasks.required_samples_task": _VIA + "`slt mc required`",
+    "slt_theory.montecarlo.coverage.drawn_numbers": _VIA + "coverage_probability",
+    "slt_theory.montecarlo.coverage.rows_per_call": _VIA + "coverage_probability",
+    "slt_theory.montecarlo.draws.row_bytes": _VIA + "draw_trials",
+    "slt_theory.bounds.expressions.Ein": "a sympy Function class (a symbol of the expressions)",
+    "slt_theory.bounds.expressions.BinomialCDF": "a sympy Function class",
+    "slt_theory.bounds.expressions.BinomialSF": "a sympy Function class",
+}
+
+_OWED = ("not reached by the issue-12 fuzz run (time): a numeric back end of checked public "
+         "entries, itself without input checks; a row (and checks) is owed")
+_OWED_EMPIRICAL = "not reached by the issue-12 fuzz run (time); a row is owed"
+
+#: Not reached yet (a row is owed; listed so that the guard still catches every *new* public
+#: callable).
+NOT_YET = {
+    **{q: _OWED for q in (
+        "slt_theory.bounds.calibration.offset_sum_cdf", "slt_theory.bounds.calibration.p0_table",
+        "slt_theory.bounds.calibration.slot_pmf",
+        "slt_theory.bounds.calibration.slot_probabilities",
+        "slt_theory.bounds.calibration.sum_distribution",
+        "slt_theory.bounds.models.product_model", "slt_theory.bounds.models.stuck_probability",
+        "slt_theory.bounds.models.uniform_model", "slt_theory.bounds.plan.network_failure",
+        "slt_theory.bounds.plan.samples_failure", "slt_theory.bounds.plan.smallest_samples",
+        "slt_theory.bounds.plan.width_plan", "slt_theory.bounds.theorem2.chernoff_tail",
+        "slt_theory.bounds.theorem2.closed_form_window_failure",
+        "slt_theory.bounds.theorem2.cover_failure", "slt_theory.bounds.theorem2.frozen_failure",
+        "slt_theory.construction.draw.draw_layers",
+        "slt_theory.construction.freeze_states.draw_freeze_states",
+        "slt_theory.construction.layer_terms.assign_blocks")},
+    **{q: _OWED_EMPIRICAL for q in (
+        "empirical.augment.crop_flip",
+        "empirical.augment.draw_crop_flip",
+        "empirical.bridge.ticket_model",
+        "empirical.costs.model_cost",
+        "empirical.configs.to_toml", "empirical.configs.to_yaml",
+        "empirical.data.cifar10", "empirical.data.digits32",
+        "empirical.data.hold_out", "empirical.data.ogbn_arxiv", "empirical.data.safe_unpickle",
+        "empirical.devices.describe_device",
+        "empirical.feeds.ArrayFeed", "empirical.feeds.FolderFeed", "empirical.feeds.GraphFeed",
+        "empirical.feeds.make_feed", "empirical.frontier.FrontierConfig",
+        "empirical.frontier.main", "empirical.frontier.narrower_width",
+        "empirical.frontier.run_frontier", "empirical.frontier.run_task",
+        "empirical.frontier.settings", "empirical.frontier.summarise",
+        "empirical.frontier.tasks", "empirical.imagefolder.FolderData",
+        "empirical.imagefolder.FolderDataset", "empirical.imagefolder.imagenet_folder",
+        "empirical.imagefolder.scan", "empirical.init.draw_scores",
+        "empirical.init.draw_weights", "empirical.init.fan_in", "empirical.init.layer_rng",
+
+        "empirical.models.ResNet18", "empirical.models.ResNet50",
+        "empirical.models.mean_adjacency", "empirical.paired.paired_difference",
+        "empirical.paired.select_best", "empirical.recipes.Recipe",
+        "empirical.report.style.context", "empirical.report.style.figure_size",
+        "empirical.report.style.label", "empirical.report.style.legend_outside",
+        "empirical.report.style.overflow", "empirical.report.style.rc_params",
+        "empirical.report.style.save", "empirical.report.style.subplots",
+        "empirical.report.style.use", "empirical.reproduce.reproduce",
+        "empirical.reproduce.stage_bounds", "empirical.reproduce.stage_construction",
+        "empirical.reproduce.stage_frontier", "empirical.reproduce.stage_montecarlo",
+        "empirical.reproduce.stage_width_sweep", "empirical.run_folder.finished_summary",
+        "empirical.run_folder.load_checkpoint", "empirical.run_folder.set_aside",
+        "empirical.train.Callback", "empirical.train.Checkpoint", "empirical.train.Evaluate",
+        "empirical.train.MetricsLog", "empirical.train.SelectBest",
+        "empirical.width_sweep.WidthSweepConfig", "empirical.width_sweep.run_one",
+        "empirical.width_sweep.search_settings", "empirical.width_sweep.sphere_points",
+        "empirical.width_sweep.summarise", "empirical.width_sweep.sweep_tasks",
+        "empirical.width_sweep.target_forward", "empirical.width_sweep.target_weights")},
+}
