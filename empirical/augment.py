@@ -116,6 +116,18 @@ def crop_flip_reference(x, dy, dx, flip, padding: int = 4, fill=None):
     return torch.stack(out).to(x.device)
 
 
+#: Largest image side in pixels that the crop and resize helpers accept (2^20: a 1-megapixel-wide
+#: image; huge values overflowed float arithmetic, issue-12 fuzz).
+MAX_SIDE = 2**20
+
+
+def _side(name, value):
+    side = count(name, value, 1)
+    if side > MAX_SIDE:
+        raise InvalidParameterError(f"{name} must be at most {MAX_SIDE} pixels, got {value!r}")
+    return side
+
+
 def resized_crop_box(rng: np.random.Generator, width: int, height: int,
                      scale=(0.08, 1.0), ratio=(3 / 4, 4 / 3)):
     """``(left, top, w, h)`` of torchvision's ``RandomResizedCrop`` for one image.
@@ -125,7 +137,7 @@ def resized_crop_box(rng: np.random.Generator, width: int, height: int,
     """
     if not isinstance(rng, np.random.Generator):
         raise InvalidParameterError(f"rng must be a numpy Generator, got {rng!r}")
-    width, height = count("width", width, 1), count("height", height, 1)
+    width, height = _side("width", width), _side("height", height)
     for name, pair in (("scale", scale), ("ratio", ratio)):
         if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
             raise InvalidParameterError(f"{name} must be a pair (low, high), got {pair!r}")
@@ -161,8 +173,8 @@ def resize_shorter(width: int, height: int, size: int):
     >>> resize_shorter(500, 375, 256)
     (341, 256)
     """
-    width, height = count("width", width, 1), count("height", height, 1)
-    size = count("size", size, 1)
+    width, height = _side("width", width), _side("height", height)
+    size = _side("size", size)
     if width <= height:
         return size, int(size * height / width)
     return int(size * width / height), size

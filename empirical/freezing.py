@@ -67,7 +67,10 @@ def permutation(rng: np.random.Generator, n: int) -> np.ndarray:
     """
     if not isinstance(rng, np.random.Generator):
         raise InvalidParameterError(f"rng must be a numpy.random.Generator, got {rng!r}")
-    return np.argsort(rng.random(count("n", n)), kind="stable")
+    n = count("n", n)
+    if n > MAX_PATTERN:  # 2^40 was a numpy ValueError or a MemoryError (issue-12 fuzz)
+        raise ResourceLimitError(f"n must be at most {MAX_PATTERN} (one freeze pattern), got {n}")
+    return np.argsort(rng.random(n), kind="stable")
 
 
 def _density_profile(shapes: Sequence[tuple[int, ...]], method: str):

@@ -28,6 +28,8 @@ __all__ = ["MLP", "Conv6", "ResNet18", "ResNet50", "GIN", "MODELS", "build_model
 # 9 bytes each (19 GB at the limit), so anything larger is a typo in the width, not a plan.
 MAX_WEIGHTS = 2**31 - 1
 MAX_CHANNELS = 2**20
+#: Most GIN layers (each holds hidden x hidden weights; the reference has 4).
+MAX_LAYERS = 1024
 
 
 def _w(width: float, channels: int) -> int:
@@ -203,6 +205,8 @@ class GIN(nn.Module):
                  num_layers: int = 4, width: float = 1.0, affine_bn: bool = False):
         super().__init__()
         num_layers = count("num_layers", num_layers, 2)
+        if num_layers > MAX_LAYERS:  # 2**70 was an OverflowError (issue-12 fuzz)
+            raise InvalidParameterError(f"num_layers must be at most {MAX_LAYERS}, got {num_layers}")
         h = _w(width, count("hidden", hidden, 1))
         num_classes = count("num_classes", num_classes, 1)
         affine_bn = flag("affine_bn", affine_bn)

@@ -42,6 +42,7 @@ import time
 
 import slt_theory
 from slt_theory import _display, bounds
+from slt_theory.runs.executor import check_executor_arguments
 from slt_theory.runs.provenance import git_commit, write_text_atomic
 from slt_theory.runs.runstore import run_sweep
 
@@ -331,7 +332,12 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
         raise slt_theory.InvalidParameterError("stages must name at least one stage")
     if not isinstance(progress, bool):
         raise slt_theory.InvalidParameterError(f"progress must be True or False, got {progress!r}")
+    # every argument is checked before the first folder is made (nothing left behind on refusal)
+    check_executor_arguments(scheduler, workers)
     out = pathlib.Path(out)
+    if out.exists() and not out.is_dir():
+        raise slt_theory.InvalidParameterError(
+            f"out must be a folder (new or a previous report to resume), got the file {str(out)!r}")
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     sc = SCALES[scale]

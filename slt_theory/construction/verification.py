@@ -198,6 +198,10 @@ def _refine(err_fn, x, err, rounds, seed):
     return pts, best
 
 
+#: Rows of inputs that measure_error sends through both networks at once.
+_ERROR_CHUNK = 4096
+
+
 def measure_error(target, source, result, *, n_random=4096, seed=0, refine_rounds=40):
     """Max l2 output error of the masked source against the target over the unit ball.
 
@@ -222,8 +226,14 @@ def measure_error(target, source, result, *, n_random=4096, seed=0, refine_round
     mats = masked_source(source, result)
 
     def err_fn(points):
-        diff = ticket_forward(mats, points) - _target_forward(target.weights, points)
-        return np.linalg.norm(diff, axis=1)
+        # in chunks of rows: the target's forward pass holds (rows x width) floats, and
+        # 2 n_random rows at once asked for terabytes (issue-12 fuzz)
+        out = np.empty(len(points))
+        for start in range(0, len(points), _ERROR_CHUNK):
+            part = points[start:start + _ERROR_CHUNK]
+            diff = ticket_forward(mats, part) - _target_forward(target.weights, part)
+            out[start:start + _ERROR_CHUNK] = np.linalg.norm(diff, axis=1)
+        return out
 
     x = probe_points(target.widths[0], n_random, seed)
     err = err_fn(x)

@@ -93,3 +93,24 @@ def test_locked_kink_extremes():
     source = FrozenSource.random((2, 1), 3, lock_ratio=0.6, seed=3)
     with pytest.raises(InvalidParameterError, match="overflows"):
         no_ticket_certified(source, 1e308)
+
+
+def test_measure_error_evaluates_in_chunks_and_matches_one_pass():
+    # 2 n_random rows through the target at once asked for terabytes (slow-tier fuzz, issue 12):
+    # the chunked evaluation must give the same maximum as the whole batch did
+    import numpy as np
+
+    from slt_theory import FrozenSource, TargetNetwork, construct_ticket, measure_error
+    from slt_theory.construction import verification
+
+    target = TargetNetwork.random((2, 2), seed=1)
+    source = FrozenSource.from_width((2, 2), 64, seed=2)
+    result = construct_ticket(target, source, 0.1)
+    whole = measure_error(target, source, result, n_random=3000, refine_rounds=0)
+    chunk, verification._ERROR_CHUNK = verification._ERROR_CHUNK, 97
+    try:
+        parts = measure_error(target, source, result, n_random=3000, refine_rounds=0)
+    finally:
+        verification._ERROR_CHUNK = chunk
+    assert parts.max_error == whole.max_error and parts.points == whole.points
+    assert np.array_equal(parts.worst_point, whole.worst_point)

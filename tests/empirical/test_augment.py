@@ -111,3 +111,12 @@ def test_resized_crop_box_names_bad_rng_scale_and_ratio():
             resized_crop_box(**args)
     left, top, w, h = resized_crop_box(rng, 32, 24)
     assert 0 <= left and left + w <= 32 and 0 <= top and top + h <= 24
+
+
+@pytest.mark.parametrize("call", [
+    lambda: resize_shorter(1e308, 1, 16), lambda: resize_shorter(16, 16, 2**21),
+    lambda: resized_crop_box(np.random.default_rng(0), 1e308, 24)])
+def test_huge_image_sides_are_refused_by_name(call):
+    # 1e308 overflowed float arithmetic (slow-tier fuzz, issue 12)
+    with pytest.raises(InvalidParameterError, match="at most"):
+        call()

@@ -171,3 +171,14 @@ def test_freezing_fuzz_findings():
     with pytest.raises(ResourceLimitError, match="weights"):
         freeze_pattern((2**40, 2**40), 3, 2, np.random.default_rng(0))
     assert freeze_pattern((8, 4), 3, 2, np.random.default_rng(0)).shape == (8, 4)
+
+
+def test_a_permutation_past_one_freeze_pattern_is_a_named_limit():
+    # 2**40 was a numpy ValueError or a MemoryError (slow-tier fuzz, issue 12)
+    from slt_theory.errors import ResourceLimitError
+
+    from empirical.freezing import permutation
+
+    with pytest.raises(ResourceLimitError, match="at most"):
+        permutation(np.random.default_rng(0), 2**40)
+    assert sorted(permutation(np.random.default_rng(0), 5).tolist()) == [0, 1, 2, 3, 4]

@@ -138,3 +138,15 @@ def test_mean_adjacency_checks_its_edges():
         mean_adjacency(torch.tensor([[0, 5], [1, 0]]), 3)
     with pytest.raises(InvalidParameterError, match="shape"):
         mean_adjacency(torch.tensor([0, 1, 2]), 3)
+
+
+def test_gin_refuses_an_absurd_depth_by_name():
+    # num_layers=2**70 was an OverflowError (slow-tier fuzz, issue 12)
+    from slt_theory.errors import InvalidParameterError
+
+    from empirical.models import GIN, MAX_LAYERS
+
+    with pytest.raises(InvalidParameterError, match="num_layers must be at most"):
+        GIN(num_layers=2**70)
+    with pytest.raises(InvalidParameterError, match="num_layers must be at most"):
+        GIN(num_layers=MAX_LAYERS + 1)

@@ -88,8 +88,17 @@ def test_latex_table_names_the_statements():
 
 
 @pytest.mark.parametrize("kwargs", [{"scale": "huge"}, {"stages": ("everything",)},
-                                    {"stages": ()}, {"progress": "yes"}])
+                                    {"stages": ()}, {"progress": "yes"}, {"workers": 0},
+                                    {"scheduler": "not-an-address"}])
 def test_bad_arguments(tmp_path, kwargs):
     with pytest.raises(InvalidParameterError):
         reproduce(tmp_path / "r", **kwargs)
     assert not (tmp_path / "r").exists()
+
+
+def test_an_existing_file_is_not_a_report_folder(tmp_path):
+    target = tmp_path / "README.md"
+    target.write_text("mine\n")
+    with pytest.raises(InvalidParameterError, match="out must be a folder"):
+        reproduce(target, scale="smoke", stages=("bounds",))
+    assert target.read_text() == "mine\n" and sorted(tmp_path.iterdir()) == [target]

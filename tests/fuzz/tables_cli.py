@@ -103,15 +103,15 @@ TRAIN = Entry(
 
 # `slt reproduce` runs for minutes when its arguments are good, so only refusals and --help are
 # fuzzed: the base is "no option" and every candidate is bad (or --help, which exits 0 at once).
-# Bad --workers / --scheduler / --out are not among them: reproduce() checks them only inside a
-# stage, after it has created the report folder (see REPRODUCE_LATE_CHECKS in
-# test_fuzz_public_api.py, an expected failure until empirical/reproduce.py checks first).
+# Bad --workers and --scheduler are refused before the report folder is made (an existing file
+# as --out: tests/empirical/test_reproduce.py).
 REPRODUCE = Entry(
     "slt reproduce", _command("reproduce", flags=("--help",)),
     {"--scale": ["nope", "", "SMOKE", "smoke "],
      "--stages": ["nope", "", "bounds nope", "BOUNDS"],
+     "--workers": ["0", "-1", "two", "1e9"], "--scheduler": ["not-an-address", "tcp://"],
      "--help": [True]},
-    {"--scale": None, "--stages": None, "--help": False},
+    {"--scale": None, "--stages": None, "--workers": None, "--scheduler": None, "--help": False},
     setup=_files, examples=6)
 
 CLI_OTHER = [WIDTH, SIZE, TRAIN, REPRODUCE]

@@ -108,16 +108,11 @@ def test_the_table_covers_every_slt_subcommand():
     assert leaves - {e.name for e in ENTRIES} == set()
 
 
-# `slt reproduce` with a bad --workers or --scheduler refuses (exit 2) only after it has made
-# <out>/, <out>/figures/ and <out>/<stage>/: reproduce() checks them inside the stage. The fix
-# belongs to empirical/reproduce.py (another helper's file at the time of writing): call
-# slt_theory.runs.executor.check_executor_arguments(scheduler, workers) before the first mkdir.
-# Strict: when it is fixed this fails, and the mark (and the exclusion in tables_cli.py) go.
+# `slt reproduce` with a bad --workers or --scheduler refuses (exit 2) before it makes any folder:
+# reproduce() checks the executor arguments first (an existing file as --out: test_reproduce.py).
 REPRODUCE_LATE_CHECKS = [["--workers", "0"], ["--scheduler", "not-an-address"]]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="reproduce() checks --workers/--scheduler after mkdir")
 @pytest.mark.parametrize("bad", REPRODUCE_LATE_CHECKS, ids=lambda a: a[0])
 def test_reproduce_refuses_bad_executor_arguments_before_writing(bad, tmp_path):
     if not HAS_TORCH:
