@@ -28,6 +28,7 @@ NOT_FUZZED = {
         "slt_theory.construction.verification.SuccessRate",
         "slt_theory.montecarlo.coverage.CoverageResult",
         "slt_theory.montecarlo.required.RequiredSamples",
+        "slt_theory.montecarlo.required.SearchStep",
         "empirical.cli_size.ModelSize", "empirical.ticket.SizeReport",
         "empirical.paired.PairedDifference", "empirical.configs.Resolved",
         "empirical.train.RunState", "empirical.data.Split", "empirical.reproduce.Scale")},
@@ -130,4 +131,16 @@ NOT_YET = {
         "empirical.width_sweep.search_settings", "empirical.width_sweep.sphere_points",
         "empirical.width_sweep.summarise", "empirical.width_sweep.sweep_tasks",
         "empirical.width_sweep.target_forward", "empirical.width_sweep.target_weights")},
+    **{q: ("the report's page, tables and figure modules, merged after the issue-12 fuzz run: "
+           "tests/empirical/test_report_figures.py checks that the tables refuse reprs and "
+           "test_reproduce.py runs them end to end; a fuzz row is owed")
+       for q in (
+        "empirical.report.construction.draw", "empirical.report.construction.main",
+        "empirical.report.frontier.draw", "empirical.report.frontier.main",
+        "empirical.report.montecarlo.draw", "empirical.report.montecarlo.main",
+        "empirical.report.width_sweep.draw", "empirical.report.width_sweep.main",
+        "empirical.report.page.render", "empirical.report.page.stage_time_table",
+        "empirical.report.summary.findings", "empirical.report.summary.text",
+        "empirical.report.tables.markdown_table", "empirical.report.tables.missing",
+        "empirical.report.tables.number", "empirical.report.tables.pairs")},
 }
