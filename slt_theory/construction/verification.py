@@ -200,6 +200,9 @@ def _refine(err_fn, x, err, rounds, seed):
 
 #: Rows of inputs that measure_error sends through both networks at once.
 _ERROR_CHUNK = 4096
+#: Largest n_random and refine_rounds of measure_error (defaults 4096 and 40).
+MAX_RANDOM_POINTS = 2**22
+MAX_REFINE_ROUNDS = 10_000
 
 
 def measure_error(target, source, result, *, n_random=4096, seed=0, refine_rounds=40):
@@ -207,7 +210,8 @@ def measure_error(target, source, result, *, n_random=4096, seed=0, refine_round
 
     The error is evaluated on :func:`probe_points`, then the 16 worst points are improved by
     ``refine_rounds`` rounds of random local search on the sphere; the maximum over everything
-    evaluated is reported.
+    evaluated is reported. ``n_random`` <= MAX_RANDOM_POINTS (2^22) and ``refine_rounds`` <=
+    MAX_REFINE_ROUNDS (10,000); larger values are an InvalidParameterError.
 
     Examples
     --------
@@ -221,8 +225,12 @@ def measure_error(target, source, result, *, n_random=4096, seed=0, refine_round
     """
     if not isinstance(target, TargetNetwork):
         raise InvalidParameterError(f"target must be a TargetNetwork, got {type(target).__name__}")
-    n_random = _validate.integer("n_random", n_random, minimum=0)
-    refine_rounds = _validate.integer("refine_rounds", refine_rounds, minimum=0)
+    # bounded: refine_rounds=2**70 never ended (slow-tier fuzz, issue 12)
+    n_random = _validate.integer("n_random", n_random, minimum=0, maximum=MAX_RANDOM_POINTS)
+    refine_rounds = _validate.integer("refine_rounds", refine_rounds, minimum=0,
+                                      maximum=MAX_REFINE_ROUNDS)
+    # checked here as well: the local search seeds its own generator (seed=0.0 was a TypeError)
+    seed = _validate.integer("seed", seed, minimum=0)
     mats = masked_source(source, result)
 
     def err_fn(points):

@@ -114,3 +114,32 @@ def test_measure_error_evaluates_in_chunks_and_matches_one_pass():
         verification._ERROR_CHUNK = chunk
     assert parts.max_error == whole.max_error and parts.points == whole.points
     assert np.array_equal(parts.worst_point, whole.worst_point)
+
+
+def test_measure_error_takes_an_integral_float_seed_as_probe_points_does():
+    # seed=0.0 passed probe_points but reached SeedSequence in the local search as a float
+    # (TypeError; slow-tier fuzz, issue 12)
+    from slt_theory import FrozenSource, TargetNetwork, construct_ticket, measure_error
+
+    target = TargetNetwork.random((1, 1), seed=1)
+    source = FrozenSource.from_width((1, 1), 16, seed=2)
+    result = construct_ticket(target, source, 0.2)
+    a = measure_error(target, source, result, n_random=50, seed=0.0, refine_rounds=5)
+    b = measure_error(target, source, result, n_random=50, seed=0, refine_rounds=5)
+    assert a.max_error == b.max_error
+
+
+def test_measure_error_bounds_its_work():
+    # refine_rounds=2**70 never ended (slow-tier fuzz, issue 12)
+    from slt_theory import FrozenSource, TargetNetwork, construct_ticket, measure_error
+    from slt_theory.construction.verification import MAX_RANDOM_POINTS, MAX_REFINE_ROUNDS
+
+    target = TargetNetwork.random((1, 1), seed=1)
+    source = FrozenSource.from_width((1, 1), 16, seed=2)
+    result = construct_ticket(target, source, 0.2)
+    with pytest.raises(InvalidParameterError, match="refine_rounds"):
+        measure_error(target, source, result, refine_rounds=2**70)
+    with pytest.raises(InvalidParameterError, match="refine_rounds"):
+        measure_error(target, source, result, refine_rounds=MAX_REFINE_ROUNDS + 1)
+    with pytest.raises(InvalidParameterError, match="n_random"):
+        measure_error(target, source, result, n_random=MAX_RANDOM_POINTS + 1)
