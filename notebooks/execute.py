@@ -51,6 +51,32 @@ def source_hash(nb):
     return digest.hexdigest()
 
 
+def collapse_progress(outputs):
+    """Merge consecutive stream outputs of one stream and keep, on each line, what follows its
+    last carriage return: a progress bar is stored as its final state, not one output per
+    refresh.
+
+    Examples
+    --------
+    >>> out = [{"output_type": "stream", "name": "stderr", "text": "\\rbar 1/2"},
+    ...        {"output_type": "stream", "name": "stderr", "text": "\\rbar 2/2\\n"}]
+    >>> [o["text"] for o in collapse_progress(out)]
+    ['bar 2/2\\n']
+    """
+    merged = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")):
+            merged[-1]["text"] = merged[-1]["text"] + out["text"]
+        else:
+            merged.append(out)
+    for out in merged:
+        if out.get("output_type") == "stream":
+            out["text"] = "\n".join(line.rsplit("\r", 1)[-1] for line in out["text"].split("\n"))
+    return merged
+
+
 def _parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path,
@@ -95,6 +121,9 @@ def execute(path, scale, timeout, commit):
         nb, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = collapse_progress(cell.outputs)
     nb.metadata[METADATA_KEY] = {
         "scale": scale,
         "source_sha256": source_hash(nb),
