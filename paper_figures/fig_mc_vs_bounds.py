@@ -68,13 +68,7 @@ def main():
             ax.invert_xaxis() if not ax.xaxis_inverted() else None
             ax.set_title("no freezing" if p == l == 0 else f"prune {p:g}, lock {l:g}")
             ax.grid(True, which="major", alpha=0.3)
-        for ax in axes.flat[len(settings):]:
-            ax.set_visible(False)
-        # the lowest visible panel of each column carries that column's x axis
-        for column in axes.T:
-            lowest = [a for a in column if a.get_visible()][-1]
-            lowest.tick_params(labelbottom=True)
-            lowest.set_xlabel(style.label("eps"))
+        style.label_bottom_panels(axes, len(settings), style.label("eps"))
         fig.supylabel(style.label(f"samples n (delta = {delta:g})"), fontsize=style.FONT_SIZE)
         style.legend_outside(fig, "below")
         style.save(fig, os.path.join(HERE, "fig_mc_vs_bounds"))

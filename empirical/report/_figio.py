@@ -53,3 +53,12 @@ def setting_colors(settings):
 def save(fig, out, name):
     """``out/name.pdf`` and ``.png``, atomically, at the figure's designed width."""
     return style.save(fig, pathlib.Path(out) / name)
+
+
+def main(doc, argv, name, draw_from):
+    """The command line of a figure module: ``draw_from(data_folder)`` at text width, saved as
+    ``out/name.{pdf,png}``."""
+    args = parse_args(doc, argv)
+    pyplot()
+    with style.context("text"):
+        save(draw_from(pathlib.Path(args.data)), args.out, name)

@@ -56,11 +56,7 @@ def draw(rows):
 
 
 def main(argv=None):
-    args = _figio.parse_args(__doc__, argv)
-    _figio.pyplot()
-    with style.context("text"):
-        fig = draw(_figio.read_csv(args.data, "construction.csv"))
-        _figio.save(fig, args.out, NAME)
+    _figio.main(__doc__, argv, NAME, lambda data: draw(_figio.read_csv(data, "construction.csv")))
 
 
 if __name__ == "__main__":

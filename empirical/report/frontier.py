@@ -61,12 +61,8 @@ def draw(rows, runs):
 
 
 def main(argv=None):
-    args = _figio.parse_args(__doc__, argv)
-    _figio.pyplot()
-    with style.context("text"):
-        fig = draw(_figio.read_csv(args.data, "frontier.csv"),
-                   _figio.read_csv(args.data, "runs.csv"))
-        _figio.save(fig, args.out, NAME)
+    _figio.main(__doc__, argv, NAME, lambda data: draw(
+        _figio.read_csv(data, "frontier.csv"), _figio.read_csv(data, "runs.csv")))
 
 
 if __name__ == "__main__":

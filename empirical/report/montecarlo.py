@@ -44,13 +44,7 @@ def draw(rows):
         ax.set(xscale="log", yscale="log", title=_figio.setting_label(p, l))
         ax.invert_xaxis() if not ax.xaxis_inverted() else None
         ax.grid(True, which="major", alpha=0.3)
-    for ax in axes.flat[len(settings):]:
-        ax.set_visible(False)
-    # the lowest visible panel of each column carries that column's x axis
-    for column in axes.T:
-        lowest = [a for a in column if a.get_visible()][-1]
-        lowest.tick_params(labelbottom=True)
-        lowest.set_xlabel(style.label("eps"))
+    style.label_bottom_panels(axes, len(settings), style.label("eps"))
     delta = rows[0]["delta"]
     # one y label for the whole grid: the panels share the scale
     fig.supylabel(style.label(f"samples n (delta = {float(delta):g})"), fontsize=style.FONT_SIZE)
@@ -59,11 +53,7 @@ def draw(rows):
 
 
 def main(argv=None):
-    args = _figio.parse_args(__doc__, argv)
-    _figio.pyplot()
-    with style.context("text"):
-        fig = draw(_figio.read_csv(args.data, "montecarlo.csv"))
-        _figio.save(fig, args.out, NAME)
+    _figio.main(__doc__, argv, NAME, lambda data: draw(_figio.read_csv(data, "montecarlo.csv")))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ from slt_theory.runs.provenance import write_bytes_atomic
 __all__ = [
     "BAND_ALPHA", "COLUMN_WIDTH", "CYCLE", "FONT_SIZE", "GOLDEN_ASPECT", "OKABE_ITO",
     "REFERENCE_COLOR", "SMALL_FONT_SIZE", "SYMBOLS", "TEXT_WIDTH", "WIDTHS",
-    "FigureOverflowWarning", "context", "figure_size", "label", "legend_outside", "overflow",
+    "FigureOverflowWarning", "context", "figure_size", "label", "label_bottom_panels",
+    "legend_outside", "overflow",
     "rc_params", "save", "subplots", "use",
 ]
 
@@ -242,6 +243,18 @@ def subplots(width="column", nrows=1, ncols=1, *, aspect=None, height=None, **kw
 
 _OUTSIDE = {"below": "outside lower center", "right": "outside right upper",
             "above": "outside upper center"}
+
+
+def label_bottom_panels(axes, used, xlabel):
+    """Hide the panels of a shared-x grid beyond the first ``used`` (row-major), and give the
+    lowest visible panel of each column its x tick labels and ``xlabel`` (a short last row would
+    otherwise leave a column without an x axis)."""
+    for ax in axes.flat[used:]:
+        ax.set_visible(False)
+    for column in axes.T:
+        lowest = [a for a in column if a.get_visible()][-1]
+        lowest.tick_params(labelbottom=True)
+        lowest.set_xlabel(xlabel)
 
 
 def legend_outside(fig, where="below", *, ncols=None, **kwargs):

@@ -12,7 +12,6 @@ stay visible. No band: each point is one smallest width over the seeds.
 """
 
 import json
-import pathlib
 
 from . import _figio, style
 
@@ -65,11 +64,8 @@ def draw(summary):
 
 
 def main(argv=None):
-    args = _figio.parse_args(__doc__, argv)
-    _figio.pyplot()
-    with style.context("text"):
-        fig = draw(json.loads((pathlib.Path(args.data) / "summary.json").read_text()))
-        _figio.save(fig, args.out, NAME)
+    _figio.main(__doc__, argv, NAME, lambda data: draw(
+        json.loads((data / "summary.json").read_text())))
 
 
 if __name__ == "__main__":
