@@ -152,6 +152,7 @@ def digits32(seed: int = 0, test_fraction: float = 0.25, val_fraction: float = 0
     """
     # ratio, not float(): None and 10**400 were a TypeError and an OverflowError (issue-12 fuzz)
     val_fraction = ratio("val_fraction", val_fraction)
+    seed = count("seed", seed)  # a float seed such as 2.0 reached default_rng([2.0, 32])
     small = digits(seed=seed, test_fraction=test_fraction)
     up = _upsample_matrix(8, 32)
 

@@ -219,3 +219,10 @@ def test_digits32_checks_val_fraction(val_fraction):
 def test_hold_out_refuses_what_is_no_split(split):
     with pytest.raises(InvalidParameterError, match="split"):  # was an AttributeError
         data.hold_out(split, 0.5)
+
+
+def test_digits32_takes_a_whole_float_seed_as_digits_does():
+    pytest.importorskip("sklearn")
+    # digits(seed=2.0) worked, digits32(seed=2.0) was a TypeError of default_rng([2.0, 32])
+    assert np.array_equal(data.digits32(seed=2.0).extra["x_val"],
+                          data.digits32(seed=2).extra["x_val"])
