@@ -26,6 +26,7 @@ import os
 import warnings
 
 from slt_theory import _validate
+from slt_theory.errors import InvalidParameterError
 
 from ._checks import count, text
 
@@ -48,10 +49,13 @@ def set_aside(path, reason: str) -> str | None:
     Raises
     ------
     InvalidParameterError
-        ``path`` is no path or ``reason`` no string (checked before anything moves).
+        ``path`` is no path or a folder, or ``reason`` no string (checked before anything
+        moves).
     """
     # None was a TypeError of os.path.exists, a bytes path moved the file (issue-12 fuzz)
     path, reason = _validate.path("path", path), text("reason", reason)
+    if os.path.isdir(path):  # "." was an OSError of os.replace (issue-12 fuzz)
+        raise InvalidParameterError(f"path must be a file to set aside, got the folder {path!r}")
     if not os.path.exists(path):
         return None
     folder = os.path.join(os.path.dirname(path), "damaged")
@@ -135,7 +139,7 @@ def load_checkpoint(path, device):
     Raises
     ------
     InvalidParameterError
-        ``path`` is no path, or ``device`` is not one that
+        ``path`` is no path or a folder, or ``device`` is not one that
         :func:`empirical.devices.resolve_device` accepts and finds; checked before the file is
         read, because a load that fails for a bad device would set a sound checkpoint aside.
     """
@@ -145,6 +149,8 @@ def load_checkpoint(path, device):
 
     # a device of "foo" made torch.load fail, and the sound checkpoint was set aside (issue 12)
     path, device = _validate.path("path", path), resolve_device(device)
+    if os.path.isdir(path):  # a folder cannot be set aside like a damaged file (issue-12 fuzz)
+        raise InvalidParameterError(f"checkpoint {path!r} is a folder, not a file")
     if not os.path.exists(path):
         return None
     try:

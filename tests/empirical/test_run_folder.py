@@ -177,3 +177,17 @@ def test_set_aside_checks_its_arguments_before_moving(tmp_path, path, reason, mo
     with pytest.raises(InvalidParameterError):  # None was a TypeError, bytes moved the file
         set_aside(path, reason)
     assert sorted(os.listdir(tmp_path)) == ["x"]
+
+
+def test_a_folder_is_neither_set_aside_nor_loaded_as_a_checkpoint(tmp_path, monkeypatch):
+    from empirical.run_folder import load_checkpoint, set_aside
+    from slt_theory.errors import InvalidParameterError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for path in (".", "sub"):  # "." was an OSError of os.replace
+        with pytest.raises(InvalidParameterError, match="folder"):
+            set_aside(path, "r")
+        with pytest.raises(InvalidParameterError, match="folder"):
+            load_checkpoint(path, "cpu")
+    assert sorted(os.listdir(tmp_path)) == ["sub"]
