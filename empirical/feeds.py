@@ -31,6 +31,8 @@ EVAL_BATCH = 1024
 #: Most loader processes a FolderFeed starts (more than any machine has cores is a typo; 2^70
 #: would have been handed to the DataLoader, issue-12 fuzz).
 MAX_WORKERS = 256
+#: Largest batch a feed takes (more examples than an int32 index reaches is a typo).
+MAX_BATCH = 2**31 - 1
 
 
 def _order(seed, epoch, n):
@@ -49,7 +51,10 @@ def _common(batch_size, device, seed):
     """The checks every feed makes before it moves anything to a device (issue-12 fuzz: a bad
     batch size or seed was stored and failed in the middle of training, a device name as an
     AttributeError)."""
-    return count("batch_size", batch_size, 1), resolve_device(device), count("seed", seed)
+    batch_size = count("batch_size", batch_size, 1)
+    if batch_size > MAX_BATCH:  # 2^70 reached the DataLoader's islice as a ValueError
+        raise InvalidParameterError(f"batch_size must be at most {MAX_BATCH}, got {batch_size!r}")
+    return batch_size, resolve_device(device), count("seed", seed)
 
 
 class ArrayFeed:

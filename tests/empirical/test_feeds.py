@@ -51,3 +51,9 @@ def test_folder_feed_and_make_feed_refuse_what_they_cannot_feed():
         feeds.make_feed(_split(), None, "cpu")
     with pytest.raises(InvalidParameterError, match="split"):
         feeds.make_feed("x", hparams.RunHparams(), "cpu")
+
+
+def test_a_batch_size_past_what_a_loader_takes_is_refused():
+    # 2^70 was a ValueError of the DataLoader's islice, in the middle of the first epoch
+    with pytest.raises(InvalidParameterError, match="batch_size must be at most"):
+        feeds.ArrayFeed(_split(), 2**70, "cpu", 0)
