@@ -27,11 +27,31 @@ __all__ = ["draw_crop_flip", "crop_flip", "crop_flip_reference", "resized_crop_b
            "center_crop_box", "resize_shorter"]
 
 
+#: Most images :func:`draw_crop_flip` draws for at once (2^24: 400 MB of uniforms; an epoch of
+#: an in-memory data set is far smaller, and 2^70 was a MemoryError, issue-12 fuzz).
+MAX_DRAWS = 2**24
+#: Largest crop padding in pixels (what :data:`MAX_SIDE` allows for an image side).
+MAX_PADDING = 2**20
+#: Most values a padded batch may hold (2^31 floats: 8 GB); more is a typo in ``padding``.
+MAX_PADDED_VALUES = 2**31
+
+
 def draw_crop_flip(rng: np.random.Generator, n: int, padding: int = 4):
-    """Offsets ``(dy, dx)`` in ``{0, ..., 2 padding}`` and flips (bool) for ``n`` images."""
+    """Offsets ``(dy, dx)`` in ``{0, ..., 2 padding}`` and flips (bool) for ``n`` images.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``rng`` not a Generator, ``n`` not an integer in [0, MAX_DRAWS], ``padding`` not an
+        integer in [0, MAX_PADDING].
+    """
     if not isinstance(rng, np.random.Generator):
         raise InvalidParameterError(f"rng must be a numpy.random.Generator, got {rng!r}")
     n, padding = count("n", n), count("padding", padding)
+    if n > MAX_DRAWS:
+        raise InvalidParameterError(f"n must be at most {MAX_DRAWS} images, got {n!r}")
+    if padding > MAX_PADDING:
+        raise InvalidParameterError(f"padding must be at most {MAX_PADDING} pixels, got {padding!r}")
     # Only Generator.random: its stream is the one NumPy promises to keep stable.
     u = rng.random((3, n))
     dy = np.minimum((u[0] * (2 * padding + 1)).astype(np.int64), 2 * padding)
@@ -39,23 +59,51 @@ def draw_crop_flip(rng: np.random.Generator, n: int, padding: int = 4):
     return dy, dx, u[2] < 0.5
 
 
+def _per_image(name, values, n, kinds):
+    """``values`` as a 1-D NumPy array of ``n`` entries whose dtype kind is one of ``kinds``
+    (a float array of whole numbers counts as integers); anything else is refused by name."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise InvalidParameterError(f"{name} must be a sequence of {n} values, got {values!r}")
+    try:
+        a = np.asarray(values)
+    except (TypeError, ValueError) as err:  # ragged, or objects NumPy cannot hold
+        raise InvalidParameterError(f"{name} must be a flat sequence, got {values!r}") from err
+    if a.ndim != 1 or len(a) != n:
+        raise InvalidParameterError(
+            f"{name} must have one entry per image ({n}), got shape {a.shape}")
+    if a.dtype.kind == "f" and "i" in kinds and np.all(np.isfinite(a)) and \
+            np.all(a == np.round(a)) and np.all(np.abs(a) < 2**62):
+        a = a.astype(np.int64)
+    if a.dtype.kind not in kinds:
+        raise InvalidParameterError(f"{name} must hold {'integers' if 'i' in kinds else 'booleans'}"
+                                    f", got {values!r}")
+    return a
+
+
 def _check_batch(x, dy, dx, flip, padding, fill):
     import torch
 
     if not isinstance(x, torch.Tensor) or x.ndim != 4:
-        raise InvalidParameterError("x must be a 4-D tensor (N, C, H, W)")
+        raise InvalidParameterError(f"x must be a 4-D tensor (N, C, H, W), got {type(x).__name__}")
     padding = count("padding", padding)
-    n, c = x.shape[:2]
-    for name, a in (("dy", dy), ("dx", dx), ("flip", flip)):
-        if len(a) != n:
-            raise InvalidParameterError(f"{name} must have one entry per image ({n}), got {len(a)}")
-    if np.any(np.asarray(dy) < 0) or np.any(np.asarray(dy) > 2 * padding) or \
-            np.any(np.asarray(dx) < 0) or np.any(np.asarray(dx) > 2 * padding):
+    n, c, h, w = x.shape
+    if padding > MAX_PADDING or n * c * (h + 2 * padding) * (w + 2 * padding) > MAX_PADDED_VALUES:
+        raise InvalidParameterError(
+            f"padding {padding!r} makes a padded batch of more than {MAX_PADDED_VALUES} values")
+    dy = _per_image("dy", dy, n, "iu")
+    dx = _per_image("dx", dx, n, "iu")
+    flip = _per_image("flip", flip, n, "biu")
+    if flip.dtype.kind != "b" and not np.all((flip == 0) | (flip == 1)):
+        raise InvalidParameterError(f"flip must hold booleans (or 0 and 1), got {flip!r}")
+    if np.any(dy < 0) or np.any(dy > 2 * padding) or np.any(dx < 0) or np.any(dx > 2 * padding):
         raise InvalidParameterError(f"offsets must lie in [0, {2 * padding}]")
-    fill = np.zeros(c) if fill is None else np.asarray(fill, dtype=np.float64).reshape(-1)
+    try:
+        fill = np.zeros(c) if fill is None else np.asarray(fill, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError) as err:
+        raise InvalidParameterError(f"fill must give {c} finite numbers, got {fill!r}") from err
     if fill.size != c or not np.all(np.isfinite(fill)):
         raise InvalidParameterError(f"fill must give {c} finite values (one per channel)")
-    return padding, fill
+    return padding, dy.astype(np.int64), dx.astype(np.int64), flip.astype(bool), fill
 
 
 def _padded(x, padding, fill):
@@ -83,13 +131,13 @@ def crop_flip(x, dy, dx, flip, padding: int = 4, fill=None):
     """
     import torch
 
-    padding, fill = _check_batch(x, dy, dx, flip, padding, fill)
+    padding, dy, dx, flip, fill = _check_batch(x, dy, dx, flip, padding, fill)
     n, c, h, w = x.shape
     p = _padded(x, padding, fill)
     dev = x.device
-    dy = torch.as_tensor(np.asarray(dy, dtype=np.int64), device=dev)
-    dx = torch.as_tensor(np.asarray(dx, dtype=np.int64), device=dev)
-    flip = torch.as_tensor(np.asarray(flip, dtype=bool), device=dev)
+    dy = torch.as_tensor(dy, device=dev)
+    dx = torch.as_tensor(dx, device=dev)
+    flip = torch.as_tensor(flip, device=dev)
     rows = dy[:, None] + torch.arange(h, device=dev)  # (N, H)
     cols = torch.arange(w, device=dev).expand(n, w)
     # A flipped crop reads its columns right to left.
@@ -103,7 +151,7 @@ def crop_flip_reference(x, dy, dx, flip, padding: int = 4, fill=None):
     """Slow twin of :func:`crop_flip`: one image at a time with slices and ``torch.flip``."""
     import torch
 
-    padding, fill = _check_batch(x, dy, dx, flip, padding, fill)
+    padding, dy, dx, flip, fill = _check_batch(x, dy, dx, flip, padding, fill)
     h, w = x.shape[2:]
     out = []
     for i in range(len(x)):

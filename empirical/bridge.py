@@ -20,11 +20,24 @@ __all__ = ["ticket_model"]
 
 
 def ticket_model(source, result):
-    """An `empirical.models.MLP` (float64) computing the constructed ticket."""
+    """An `empirical.models.MLP` (float64) computing the constructed ticket.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``source`` is no FrozenSource, ``result`` no TicketResult, or ``result`` was built
+        for another source (its masks do not have the source's layer shapes).
+    """
     from slt_theory.construction import FrozenSource, TicketResult
 
     if not isinstance(source, FrozenSource) or not isinstance(result, TicketResult):
         raise InvalidParameterError("ticket_model needs a FrozenSource and its TicketResult")
+    weights = [w for pair in zip(source.first, source.second) for w in pair]
+    masks = [np.shape(k) for k in result.masks]
+    if masks != [np.shape(w) for w in weights]:  # another source's result: was an IndexError
+        raise InvalidParameterError(
+            f"result is not the TicketResult of this source: its masks have shapes {masks}, the "
+            f"source's layers {[np.shape(w) for w in weights]}")
     widths = [source.first[0].shape[1]] + [v.shape[0] for v in source.second]
     hidden = []
     for i, u in enumerate(source.first):
@@ -32,7 +45,6 @@ def ticket_model(source, result):
         if i < len(source.first) - 1:
             hidden.append(widths[i + 1])
     model = MLP(in_features=widths[0], hidden=tuple(hidden), out_features=widths[-1]).double()
-    weights = [w for pair in zip(source.first, source.second) for w in pair]
     states = [s for pair in zip(source.first_state, source.second_state) for s in pair]
     layers = [m for _, m in supermask_layers(model)]
     for layer, weight, state, keep in zip(layers, weights, states, result.masks):

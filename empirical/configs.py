@@ -278,6 +278,7 @@ def to_toml(hp: RunHparams, comment: str = "") -> str:
     """
     if not isinstance(hp, RunHparams):
         raise InvalidParameterError(f"hp must be a RunHparams, got {hp!r}")
+    comment = text("comment", comment)  # a None here was an AttributeError (issue-12 fuzz)
     lines = [f"# {line}" for line in comment.splitlines()]
     for name, section in hp.to_json().items():
         _toml_table(name, section, lines)
@@ -285,7 +286,17 @@ def to_toml(hp: RunHparams, comment: str = "") -> str:
 
 
 def to_yaml(hp: RunHparams) -> str:
-    """``hp`` as a YAML config file (needs PyYAML)."""
+    """``hp`` as a YAML config file (needs PyYAML).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``hp`` is not a RunHparams.
+    ImportError
+        PyYAML is not installed.
+    """
+    if not isinstance(hp, RunHparams):  # anything else was an AttributeError (issue-12 fuzz)
+        raise InvalidParameterError(f"hp must be a RunHparams, got {hp!r}")
     import yaml
 
     return yaml.safe_dump(hp.to_json(), sort_keys=False)

@@ -30,14 +30,35 @@ _ARXIV_NODES, _ARXIV_EDGES = 169_343, 1_166_243
 
 
 def model_cost(name: str, input_shape, **kwargs) -> dict:
-    """Weights, multiply-accumulates and layer-output floats per example of one architecture."""
+    """Weights, multiply-accumulates and layer-output floats per example of one architecture.
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`empirical.models.MODELS`; ``kwargs`` go to its constructor.
+    input_shape : tuple of int
+        The shape of one example (e.g. ``(3, 32, 32)``), each entry at least 1.
+
+    Raises
+    ------
+    InvalidParameterError
+        A bad name or argument, or an ``input_shape`` the model cannot take.
+    """
     import torch
 
+    from ._checks import dims
     from .layers import SupermaskConv2d, SupermaskLinear, supermask_layers
     from .models import build_model
 
+    input_shape = dims("input_shape", input_shape)
+    if isinstance(name, str) and name == "gin":  # its forward pass takes a graph too (recipe_cost counts it by hand)
+        raise InvalidParameterError("model_cost takes a model of one input tensor; 'gin' needs "
+                                    "a graph as well (recipe_cost counts it)")
     with torch.device("meta"):
         model = build_model(name, **kwargs)
+    # evaluation mode: batch norm of a single example is an error in training mode, and the
+    # counts are the same
+    model.eval()
     macs, outputs = 0, 0
 
     def hook(module, _inputs, out):
@@ -54,6 +75,10 @@ def model_cost(name: str, input_shape, **kwargs) -> dict:
     try:
         with torch.device("meta"):
             model(torch.empty(1, *input_shape, device="meta"))
+    except (RuntimeError, ValueError) as err:  # the shapes do not fit (issue-12 fuzz)
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InvalidParameterError(
+            f"input_shape {input_shape} does not fit model {name!r}: {first}") from None
     finally:
         for h in handles:
             h.remove()

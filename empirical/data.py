@@ -77,6 +77,8 @@ def hold_out(split: Split, fraction: float, seed: int = 0) -> Split:
     >>> s.x_train.shape[0], s.extra["x_val"].shape[0]
     (8, 2)
     """
+    if not isinstance(split, Split):  # anything else was an AttributeError (issue-12 fuzz)
+        raise InvalidParameterError(f"split must be a data.Split, got {split!r}")
     fraction = ratio("val_fraction", fraction)
     if fraction == 0.0 or split.has_val:
         return split
@@ -148,8 +150,9 @@ def digits32(seed: int = 0, test_fraction: float = 0.25, val_fraction: float = 0
     >>> d.x_train.shape, d.extra["x_val"].shape, d.x_test.shape
     ((1078, 1, 32, 32), (270, 1, 32, 32), (449, 1, 32, 32))
     """
-    if not 0.0 <= float(val_fraction) < 1.0:
-        raise InvalidParameterError(f"val_fraction must lie in [0, 1), got {val_fraction!r}")
+    # ratio, not float(): None and 10**400 were a TypeError and an OverflowError (issue-12 fuzz)
+    val_fraction = ratio("val_fraction", val_fraction)
+    seed = count("seed", seed)  # a float seed such as 2.0 reached default_rng([2.0, 32])
     small = digits(seed=seed, test_fraction=test_fraction)
     up = _upsample_matrix(8, 32)
 
@@ -236,6 +239,14 @@ def _latin1_encode(obj, encoding="latin1"):
 def safe_unpickle(data: bytes):
     """Unpickle CIFAR-style data (arrays, lists, bytes, dicts, numbers) and nothing else.
 
+    Raises
+    ------
+    InvalidParameterError
+        ``data`` is not bytes (or a bytearray or memoryview).
+    pickle.UnpicklingError
+        A pickle that asks for any other global (it is refused, never called), or one that is
+        damaged in any way (truncated, garbage, arguments the allowed globals refuse).
+
     Examples
     --------
     >>> safe_unpickle(pickle.dumps({b"labels": [1, 2]}, protocol=2))
@@ -246,16 +257,26 @@ def safe_unpickle(data: bytes):
     ...
     _pickle.UnpicklingError: refusing to load posix.getcwd: ...
     """
-    return _CifarUnpickler(io.BytesIO(data), encoding="bytes").load()
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise InvalidParameterError(f"data must be bytes, got {type(data).__name__}")
+    try:
+        return _CifarUnpickler(io.BytesIO(data), encoding="bytes").load()
+    except pickle.UnpicklingError:
+        raise
+    except Exception as err:  # noqa: BLE001 - only allowed globals ran: any failure is damage
+        # (EOFError, ValueError, OverflowError, RecursionError... from a damaged file, issue-12)
+        raise pickle.UnpicklingError(f"a damaged pickle ({type(err).__name__}: {err})") from None
 
 
 def _cifar_batch(path):
-    with open(path, "rb") as f:
-        raw = f.read()
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as err:  # e.g. a folder in the place of the file (issue-12 fuzz)
+        raise InvalidParameterError(f"{path} is not a readable CIFAR-10 batch: {err}") from None
     try:
         d = safe_unpickle(raw)
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            IndexError, KeyError) as err:
+    except pickle.UnpicklingError as err:
         raise InvalidParameterError(f"{path} is not a readable CIFAR-10 batch: {err}") from None
     if not isinstance(d, dict):
         raise InvalidParameterError(f"{path} is not a CIFAR-10 batch (not a dict)")

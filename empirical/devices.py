@@ -45,6 +45,8 @@ def _torch_build():
 def resolve_device(name="auto"):
     """The ``torch.device`` to train on; a clear error when the requested one is absent.
 
+    ``name`` is a name :func:`check_device_name` accepts, or a ``torch.device`` of those kinds.
+
     Examples
     --------
     >>> resolve_device("cpu")
@@ -52,6 +54,8 @@ def resolve_device(name="auto"):
     """
     import torch
 
+    if isinstance(name, torch.device):  # checked like its name ("cpu:0" is the CPU)
+        name = "cpu" if name.type == "cpu" else str(name)
     name = check_device_name(name)
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -79,6 +83,9 @@ def resolve_device(name="auto"):
 def describe_device(device) -> dict:
     """What the run folder records: the device, its name, and the torch build.
 
+    ``device`` is what :func:`resolve_device` takes (a ``torch.device`` or a name); a device
+    that is not there is an :class:`~slt_theory.errors.InvalidParameterError`.
+
     Examples
     --------
     >>> import torch
@@ -88,7 +95,9 @@ def describe_device(device) -> dict:
     """
     import torch
 
-    device = torch.device(device)
+    # resolve_device, not torch.device(): "auto" and None were a RuntimeError and a TypeError,
+    # and an absent CUDA device an AssertionError (issue-12 fuzz)
+    device = resolve_device(device)
     out = {"device": str(device), "name": "cpu", "torch": torch.__version__,
            "cuda_build": torch.version.cuda, "cudnn": None}
     if device.type == "cuda":

@@ -19,9 +19,10 @@ import os
 
 import numpy as np
 
+from slt_theory._validate import path
 from slt_theory.errors import InvalidParameterError
 
-from ._checks import count
+from ._checks import count, flag
 from .augment import center_crop_box, resize_shorter, resized_crop_box
 
 __all__ = ["IMAGE_EXTENSIONS", "scan", "FolderDataset", "FolderData", "imagenet_folder",
@@ -32,9 +33,21 @@ IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
 
+#: Largest ``image_size`` (side of the square network input, in pixels): 4096 is 200 MB of
+#: float32 per image already; 2^20 exhausted memory in one resize (issue-12 fuzz).
+MAX_IMAGE_SIZE = 4096
+
+
 def scan(folder):
-    """``(classes, samples)``: sorted class names and ``(path, class index)`` pairs."""
-    folder = os.fspath(folder)
+    """``(classes, samples)``: sorted class names and ``(path, class index)`` pairs.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``folder`` is no path (a str or os.PathLike), does not exist, or holds no class
+        sub-folders with images.
+    """
+    folder = path("folder", folder)  # None was a TypeError, bytes slipped through (issue-12)
     if not os.path.isdir(folder):
         raise InvalidParameterError(f"image folder {folder!r} does not exist")
     classes = sorted(e.name for e in os.scandir(folder) if e.is_dir())
@@ -58,12 +71,39 @@ class FolderDataset:
 
     Items are indexed by ``(epoch, i)`` pairs so that the augmentation draw of a sample is fixed
     by the epoch (see the module docstring); a plain integer ``i`` means epoch 0.
+
+    Parameters
+    ----------
+    samples : list of (path, int)
+        Image files and their class indices (>= 0), as :func:`scan` returns them.
+    image_size : int in [8, MAX_IMAGE_SIZE]
+    train : bool
+        Training augmentation (random resized crop and flip) or evaluation crops.
+    seed : int >= 0
+
+    Raises
+    ------
+    InvalidParameterError
+        Any of the above out of its range, here; an item whose file is not a readable image,
+        when it is read (naming the file).
     """
 
     def __init__(self, samples, image_size: int, train: bool, seed: int = 0):
-        self.samples = list(samples)
+        if isinstance(samples, (str, bytes)) or not hasattr(samples, "__iter__"):
+            raise InvalidParameterError(
+                f"samples must be a list of (path, class index) pairs, got {samples!r}")
+        self.samples = []
+        for i, pair in enumerate(samples):  # a bad pair failed only when read (issue-12 fuzz)
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise InvalidParameterError(
+                    f"samples[{i}] must be a (path, class index) pair, got {pair!r}")
+            self.samples.append((path(f"samples[{i}] path", pair[0]),
+                                 count(f"samples[{i}] class index", pair[1])))
         self.image_size = count("image_size", image_size, 8)
-        self.train = bool(train)
+        if self.image_size > MAX_IMAGE_SIZE:
+            raise InvalidParameterError(
+                f"image_size must be at most {MAX_IMAGE_SIZE}, got {image_size!r}")
+        self.train = flag("train", train)
         self.seed = count("seed", seed)
 
     def __len__(self):
@@ -76,9 +116,13 @@ class FolderDataset:
         bilinear = getattr(Image, "Resampling", Image).BILINEAR
         mirror = getattr(Image, "Transpose", Image).FLIP_LEFT_RIGHT
         epoch, i = key if isinstance(key, tuple) else (0, key)
-        path, label = self.samples[i]
-        with Image.open(path) as img:
-            img = img.convert("RGB")
+        file, label = self.samples[i]
+        try:
+            with Image.open(file) as img:
+                img = img.convert("RGB")
+        except (OSError, ValueError, Image.DecompressionBombError) as err:
+            # a damaged or foreign file was PIL's own error, without the file's role (issue-12)
+            raise InvalidParameterError(f"{file} is not a readable image: {err}") from None
         size = self.image_size
         if self.train:
             rng = np.random.default_rng([self.seed, int(epoch), int(i)])
@@ -97,13 +141,30 @@ class FolderDataset:
 
 @dataclasses.dataclass
 class FolderData:
-    """Train / validation / test datasets of an image folder (too large for memory)."""
+    """Train / validation / test datasets of an image folder (too large for memory).
+
+    ``val`` may be None; ``classes`` are the ``num_classes`` class names (strings). Anything
+    else is an InvalidParameterError.
+    """
 
     train: FolderDataset
     val: FolderDataset | None
     test: FolderDataset
     num_classes: int
     classes: list
+
+    def __post_init__(self):  # nothing was checked (issue-12 fuzz)
+        for name in ("train", "val", "test"):
+            value = getattr(self, name)
+            if not isinstance(value, FolderDataset) and not (name == "val" and value is None):
+                raise InvalidParameterError(f"{name} must be a FolderDataset, got {value!r}")
+        self.num_classes = count("num_classes", self.num_classes, 1)
+        if not isinstance(self.classes, (list, tuple)) or \
+                len(self.classes) != self.num_classes or \
+                not all(isinstance(c, str) for c in self.classes):
+            raise InvalidParameterError(
+                f"classes must be a list of {self.num_classes} class names, got {self.classes!r}")
+        self.classes = list(self.classes)
 
 
 def imagenet_folder(root, image_size: int = 224, val_fraction: float = 0.0, seed: int = 0,
@@ -126,6 +187,7 @@ def imagenet_folder(root, image_size: int = 224, val_fraction: float = 0.0, seed
         raise InvalidParameterError("data_root must be a folder, got None")
     val_fraction = ratio("val_fraction", val_fraction)
     seed = count("seed", seed)
+    augment = flag("augment", augment)
     classes, train = scan(os.path.join(root, "train"))
     test_classes, test = scan(os.path.join(root, "val"))
     if test_classes != classes:

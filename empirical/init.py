@@ -72,9 +72,26 @@ def layer_rng(seed: int, layer: int, purpose: int) -> np.random.Generator:
         np.random.SeedSequence(int(seed), spawn_key=(layer, purpose))))
 
 
+#: Most entries one layer may draw (2^31 - 1, models.MAX_WEIGHTS): a larger shape is a typo,
+#: and (2^40, 2^40) was a MemoryError inside the draw (issue-12 fuzz).
+MAX_LAYER_VALUES = 2**31 - 1
+
+
+def _shape(shape) -> tuple:
+    shape = dims("shape", shape)
+    if math.prod(shape) > MAX_LAYER_VALUES:
+        raise InvalidParameterError(
+            f"shape {shape} has more than {MAX_LAYER_VALUES} entries (one layer's most)")
+    return shape
+
+
 def fan_in(shape) -> int:
-    """Inputs feeding one output unit: ``in_features`` or ``in_channels * kh * kw``."""
-    return int(math.prod(shape[1:]))
+    """Inputs feeding one output unit: ``in_features`` or ``in_channels * kh * kw``.
+
+    ``shape`` is a weight shape (a non-empty tuple of positive integers); anything else is an
+    InvalidParameterError (None and "ab" were a TypeError, () gave 1, issue-12 fuzz).
+    """
+    return int(math.prod(dims("shape", shape)[1:]))
 
 
 def _normal(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -113,7 +130,7 @@ def draw_weights(seed: int, layer: int, shape, spec: InitSpec, density: float = 
     """
     if not isinstance(spec, InitSpec):
         raise InvalidParameterError(f"spec must be an InitSpec, got {spec!r}")
-    shape = dims("shape", shape)
+    shape = _shape(shape)
     density = in_range("density", density, 0.0, 1.0, low_open=True)
     x = _draw(spec.weight_init, shape, layer_rng(seed, layer, PURPOSE_WEIGHTS))
     if spec.scale_by_density:
@@ -125,5 +142,5 @@ def draw_scores(seed: int, layer: int, shape, spec: InitSpec) -> np.ndarray:
     """Initial Edge-Popup scores of one layer (full shape) as float32."""
     if not isinstance(spec, InitSpec):
         raise InvalidParameterError(f"spec must be an InitSpec, got {spec!r}")
-    shape = dims("shape", shape)
+    shape = _shape(shape)
     return _draw(spec.score_init, shape, layer_rng(seed, layer, PURPOSE_SCORES)).astype(np.float32)

@@ -42,6 +42,21 @@ def _w(width: float, channels: int) -> int:
     return max(1, int(round(c)))
 
 
+def _refuse_oversized(cls, **kwargs):
+    """Build ``cls(**kwargs)`` on the meta device (shapes only, no memory) and refuse it when it
+    has more than :data:`MAX_WEIGHTS` weights, before the real build allocates them: a direct
+    constructor call with a large width was the allocator's RuntimeError (issue-12 fuzz). Inside
+    that probe the default device is meta and this does nothing, which ends the recursion."""
+    if torch.get_default_device().type == "meta":
+        return
+    with torch.device("meta"):
+        n = count_weights(cls(**kwargs))
+    if n > MAX_WEIGHTS:
+        raise InvalidParameterError(
+            f"{cls.__name__} with {kwargs} has {n} weights; at most {MAX_WEIGHTS} are supported "
+            "(lower the width)")
+
+
 def _bn(kind, channels, affine):
     return kind(channels, affine=affine)
 
@@ -52,6 +67,8 @@ class MLP(nn.Module):
     def __init__(self, in_features: int = 64, hidden: tuple = (128, 128), out_features: int = 10,
                  width: float = 1.0, batch_norm: bool = False, affine_bn: bool = False):
         super().__init__()
+        _refuse_oversized(MLP, in_features=in_features, hidden=hidden, out_features=out_features,
+                          width=width, batch_norm=batch_norm, affine_bn=affine_bn)
         sizes = [count("in_features", in_features, 1)]
         sizes += [_w(width, h) for h in int_tuple("hidden", hidden, 1)]
         sizes += [count("out_features", out_features, 1)]
@@ -80,6 +97,8 @@ class Conv6(nn.Module):
     def __init__(self, width: float = 1.0, num_classes: int = 10, in_channels: int = 3,
                  batch_norm: bool = False, affine_bn: bool = False):
         super().__init__()
+        _refuse_oversized(Conv6, width=width, num_classes=num_classes, in_channels=in_channels,
+                          batch_norm=batch_norm, affine_bn=affine_bn)
         c = [_w(width, k) for k in (64, 64, 128, 128, 256, 256)]
         num_classes = count("num_classes", num_classes, 1)
         batch_norm, affine_bn = flag("batch_norm", batch_norm), flag("affine_bn", affine_bn)
@@ -178,6 +197,8 @@ class ResNet18(_ResNet):
 
     def __init__(self, width: float = 1.0, num_classes: int = 10, stem: str = "cifar",
                  affine_bn: bool = False):
+        _refuse_oversized(ResNet18, width=width, num_classes=num_classes, stem=stem,
+                          affine_bn=affine_bn)
         super().__init__(_Basic, (2, 2, 2, 2), width, num_classes, stem, affine_bn)
 
 
@@ -186,6 +207,8 @@ class ResNet50(_ResNet):
 
     def __init__(self, width: float = 1.0, num_classes: int = 1000, stem: str = "imagenet",
                  affine_bn: bool = False):
+        _refuse_oversized(ResNet50, width=width, num_classes=num_classes, stem=stem,
+                          affine_bn=affine_bn)
         super().__init__(_Bottleneck, (3, 4, 6, 3), width, num_classes, stem, affine_bn)
 
 
@@ -204,6 +227,8 @@ class GIN(nn.Module):
     def __init__(self, in_features: int = 128, hidden: int = 386, num_classes: int = 40,
                  num_layers: int = 4, width: float = 1.0, affine_bn: bool = False):
         super().__init__()
+        _refuse_oversized(GIN, in_features=in_features, hidden=hidden, num_classes=num_classes,
+                          num_layers=num_layers, width=width, affine_bn=affine_bn)
         num_layers = count("num_layers", num_layers, 2)
         if num_layers > MAX_LAYERS:  # 2**70 was an OverflowError (issue-12 fuzz)
             raise InvalidParameterError(f"num_layers must be at most {MAX_LAYERS}, got {num_layers}")
@@ -238,7 +263,15 @@ def mean_adjacency(edge_index, num_nodes: int) -> torch.Tensor:
     num_nodes = count("num_nodes", num_nodes, 1)
     if num_nodes > MAX_WEIGHTS:
         raise InvalidParameterError(f"num_nodes must be <= {MAX_WEIGHTS}, got {num_nodes}")
-    edge_index = torch.as_tensor(edge_index, dtype=torch.long)
+    try:  # None, strings and ragged lists were a RuntimeError / TypeError (issue-12 fuzz)
+        edge_index = torch.as_tensor(edge_index)
+    except (TypeError, ValueError, RuntimeError, OverflowError) as err:
+        raise InvalidParameterError(f"edge_index must be a (2, E) array of node ids, got "
+                                    f"{edge_index!r}") from err
+    if edge_index.numel() and (edge_index.dtype.is_floating_point or edge_index.dtype.is_complex
+                               or edge_index.dtype == torch.bool):  # a float id was truncated without a word
+        raise InvalidParameterError(f"edge_index must hold integer node ids, got {edge_index.dtype}")
+    edge_index = edge_index.long()
     if edge_index.ndim != 2 or edge_index.shape[0] != 2:
         raise InvalidParameterError(
             f"edge_index must have shape (2, E), got {tuple(edge_index.shape)}")

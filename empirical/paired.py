@@ -27,6 +27,8 @@ import numpy as np
 from slt_theory import _validate
 from slt_theory.errors import InvalidParameterError
 
+from ._checks import text
+
 __all__ = ["PairedDifference", "paired_difference", "paired_difference_reference", "select_best"]
 
 
@@ -51,12 +53,20 @@ class PairedDifference:
 def _pairs(a, b):
     if not isinstance(a, dict) or not isinstance(b, dict):
         raise InvalidParameterError("a and b must be dicts seed -> value")
-    common = sorted(set(a) & set(b))
+    try:
+        common = sorted(set(a) & set(b))
+    except TypeError:  # seeds of kinds that do not compare ({"a": .., 0: ..}, issue-12 fuzz)
+        raise InvalidParameterError(
+            f"the seeds of a and b must be comparable (e.g. all integers), got {list(a)} and "
+            f"{list(b)}") from None
     if not common:
         raise InvalidParameterError(
-            f"a and b share no seed (a has {sorted(a)}, b has {sorted(b)}): nothing to pair")
-    d = np.array([_validate.finite("value", a[s]) - _validate.finite("value", b[s])
+            f"a and b share no seed (a has {sorted(a, key=repr)}, b has {sorted(b, key=repr)})"
+            ": nothing to pair")
+    d = np.array([_validate.finite(f"a[{s!r}]", a[s]) - _validate.finite(f"b[{s!r}]", b[s])
                   for s in common], dtype=np.float64)
+    if not np.all(np.isfinite(d)):  # 1e308 - (-1e308) overflows
+        raise InvalidParameterError("the differences a[s] - b[s] must be finite")
     return d
 
 
@@ -137,14 +147,22 @@ def select_best(rows, key, score="val_acc"):
     ----------
     rows : list of dict
         One per run; each holds the fields named by ``key`` and ``score``.
-    key : callable
-        Maps a row to its setting (hashable). Settings are compared on the mean of ``score``;
-        ties go to the setting that sorts first, so the choice never depends on row order.
+    key : callable or str
+        Maps a row to its setting (hashable); a string names the field that holds it. Settings
+        are compared on the mean of ``score``; ties go to the setting that sorts first, so the
+        choice never depends on row order.
     score : str
+        The field of the (finite, real) score.
 
     Returns
     -------
     (setting, mean score)
+
+    Raises
+    ------
+    InvalidParameterError
+        No rows, a row that is no dict or lacks a field, a score that is no finite real number,
+        settings that are unhashable or do not sort; whatever ``key`` itself raises passes.
 
     Examples
     --------
@@ -153,13 +171,36 @@ def select_best(rows, key, score="val_acc"):
     >>> select_best(rows, key=lambda r: r["k"])
     (0.5, 0.86)
     """
-    if not rows:
-        raise InvalidParameterError("select_best needs at least one row")
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise InvalidParameterError(f"select_best needs a non-empty list of rows, got {rows!r}")
+    score = text("score", score)
+    if isinstance(key, str):  # a field name: select_best(rows, "k") was a TypeError (issue 12)
+        field = key
+
+        def key(r):
+            if field not in r:
+                raise InvalidParameterError(f"a row has no {field!r}: {sorted(r, key=str)}")
+            return r[field]
+    elif not callable(key):
+        raise InvalidParameterError(f"key must be a callable or a field name, got {key!r}")
     groups = {}
-    for r in rows:
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise InvalidParameterError(f"rows[{i}] must be a dict, got {r!r}")
         if score not in r:
-            raise InvalidParameterError(f"a row has no {score!r}: {sorted(r)}")
-        groups.setdefault(key(r), []).append(float(r[score]))
+            raise InvalidParameterError(f"a row has no {score!r}: {sorted(r, key=str)}")
+        setting = key(r)
+        try:
+            hash(setting)
+        except TypeError:
+            raise InvalidParameterError(
+                f"the setting of rows[{i}] must be hashable, got {setting!r}") from None
+        groups.setdefault(setting, []).append(_validate.finite(f"rows[{i}][{score!r}]", r[score]))
     means = {k: sum(v) / len(v) for k, v in groups.items()}
-    best = max(sorted(means), key=lambda k: means[k])  # max keeps the first of equal maxima
+    try:
+        ordered = sorted(means)
+    except TypeError:
+        raise InvalidParameterError(
+            f"the settings must sort (one kind of value), got {list(means)}") from None
+    best = max(ordered, key=lambda k: means[k])  # max keeps the first of equal maxima
     return best, means[best]

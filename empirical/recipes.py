@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from slt_theory._validate import choice
 from slt_theory.errors import InvalidParameterError
 
+from ._checks import count, text
 from .hparams import (
     FREEZE_SPLITS,
     DataHparams,
@@ -77,8 +79,19 @@ class Recipe:
     notes: str = ""
 
     def __post_init__(self):
-        if self.freeze_split not in FREEZE_SPLITS:
-            raise InvalidParameterError(f"freeze_split must be one of {FREEZE_SPLITS}")
+        # Only freeze_split was checked, and `[..] not in FREEZE_SPLITS` let odd values through
+        # to the run folder's record (issue-12 fuzz): every field is checked now.
+        if not isinstance(self.name, str) or not self.name:
+            raise InvalidParameterError(f"name must be a non-empty string, got {self.name!r}")
+        object.__setattr__(self, "version", count("version", self.version, 1))
+        for field in ("summary", "notes"):
+            text(field, getattr(self, field))
+        if not isinstance(self.source, tuple) or not all(isinstance(p, str) for p in self.source):
+            raise InvalidParameterError(
+                f"source must be a tuple of strings (configuration files), got {self.source!r}")
+        if not isinstance(self.hparams, RunHparams):
+            raise InvalidParameterError(f"hparams must be a RunHparams, got {self.hparams!r}")
+        choice("freeze_split", text("freeze_split", self.freeze_split), set(FREEZE_SPLITS))
 
     def describe(self) -> dict:
         """JSON-ready record of the recipe (what the run folder stores)."""

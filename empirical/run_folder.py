@@ -25,6 +25,11 @@ import json
 import os
 import warnings
 
+from slt_theory import _validate
+from slt_theory.errors import InvalidParameterError
+
+from ._checks import count, text
+
 __all__ = ["DamagedRunWarning", "set_aside", "finished_summary", "load_checkpoint",
            "SUMMARY", "TICKET", "CHECKPOINT", "METRICS", "HPARAMS"]
 
@@ -39,7 +44,18 @@ class DamagedRunWarning(UserWarning):
 
 
 def set_aside(path, reason: str) -> str | None:
-    """Move ``path`` into ``damaged/`` beside it and warn; returns the new path (None if absent)."""
+    """Move ``path`` into ``damaged/`` beside it and warn; returns the new path (None if absent).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``path`` is no path or a folder, or ``reason`` no string (checked before anything
+        moves).
+    """
+    # None was a TypeError of os.path.exists, a bytes path moved the file (issue-12 fuzz)
+    path, reason = _validate.path("path", path), text("reason", reason)
+    if os.path.isdir(path):  # "." was an OSError of os.replace (issue-12 fuzz)
+        raise InvalidParameterError(f"path must be a file to set aside, got the folder {path!r}")
     if not os.path.exists(path):
         return None
     folder = os.path.join(os.path.dirname(path), "damaged")
@@ -89,7 +105,17 @@ def _summary_problem(run_dir, run_hash, epochs):
 
 
 def finished_summary(run_dir, run_hash: str, epochs: int):
-    """The summary of a finished run, or None; damaged records are set aside (module docstring)."""
+    """The summary of a finished run, or None; damaged records are set aside (module docstring).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``run_dir`` is no path, ``run_hash`` no string or ``epochs`` no integer >= 0: checked
+        before anything is read, so that a bad argument never sets a sound record aside.
+    """
+    # a run_hash of None made every sound summary look foreign and set it aside (issue-12 fuzz)
+    run_dir, run_hash = _validate.path("run_dir", run_dir), text("run_hash", run_hash)
+    epochs = count("epochs", epochs)
     if not os.path.exists(os.path.join(run_dir, SUMMARY)):
         return None
     problem = _summary_problem(run_dir, run_hash, epochs)
@@ -109,9 +135,22 @@ def load_checkpoint(path, device):
 
     Loaded with ``torch.load(weights_only=True)``: a pickle that asks for anything but tensors,
     dicts, lists and numbers is refused instead of run. A damaged or foreign file is set aside.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``path`` is no path or a folder, or ``device`` is not one that
+        :func:`empirical.devices.resolve_device` accepts and finds; checked before the file is
+        read, because a load that fails for a bad device would set a sound checkpoint aside.
     """
     import torch
 
+    from .devices import resolve_device
+
+    # a device of "foo" made torch.load fail, and the sound checkpoint was set aside (issue 12)
+    path, device = _validate.path("path", path), resolve_device(device)
+    if os.path.isdir(path):  # a folder cannot be set aside like a damaged file (issue-12 fuzz)
+        raise InvalidParameterError(f"checkpoint {path!r} is a folder, not a file")
     if not os.path.exists(path):
         return None
     try:

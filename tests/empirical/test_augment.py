@@ -120,3 +120,37 @@ def test_huge_image_sides_are_refused_by_name(call):
     # 1e308 overflowed float arithmetic (slow-tier fuzz, issue 12)
     with pytest.raises(InvalidParameterError, match="at most"):
         call()
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("field, bad, match", [
+    ("dy", ["a", 0], "dy must hold integers"),  # was numpy's UFuncTypeError
+    ("dy", [np.nan, 0], "dy must hold integers"),  # was a ValueError of the int cast
+    ("dx", [0.5, 1], "dx must hold integers"),  # was truncated to 0 without a word
+    ("dx", None, "dx must be a sequence"),  # was a TypeError of len()
+    ("flip", [2, 0], "flip must hold booleans"),
+    ("fill", ["a"], "fill must give 1 finite"),  # was a ValueError of the float cast
+])
+@pytest.mark.parametrize("fn", [crop_flip, crop_flip_reference])
+def test_crop_flip_refuses_bad_offsets_flips_and_fill_by_name(fn, field, bad, match):
+    x = torch.zeros(2, 1, 4, 4)
+    args = {"dy": [0, 1], "dx": [1, 0], "flip": [True, False], "fill": None} | {field: bad}
+    with pytest.raises(InvalidParameterError, match=match):
+        fn(x, args["dy"], args["dx"], args["flip"], padding=1, fill=args["fill"])
+
+
+def test_crop_flip_takes_whole_floats_and_refuses_a_huge_padding():
+    x = torch.arange(32.0).view(2, 1, 4, 4)
+    assert torch.equal(crop_flip(x, [1.0, 2.0], [0, 1], [0, 1], padding=1),
+                       crop_flip(x, [1, 2], [0, 1], [False, True], padding=1))
+    with pytest.raises(InvalidParameterError, match="padding"):
+        crop_flip(x, [0, 0], [0, 0], [False, False], padding=2**20)
+
+
+def test_draw_crop_flip_refuses_more_draws_than_it_can_hold():
+    with pytest.raises(InvalidParameterError, match="n must be at most"):
+        draw_crop_flip(np.random.default_rng(0), 2**70)  # was a MemoryError / ValueError
+    with pytest.raises(InvalidParameterError, match="padding must be at most"):
+        draw_crop_flip(np.random.default_rng(0), 2, padding=2**30)

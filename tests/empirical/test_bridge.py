@@ -27,3 +27,19 @@ def test_constructed_ticket_forward_passes_agree(widths, prune, lock):
     # the masks are the construction's, entry for entry
     for (_, layer), keep in zip(supermask_layers(model), result.masks):
         assert np.array_equal(layer.mask().detach().numpy().astype(bool), keep)
+
+
+def test_a_result_of_another_source_is_refused():
+    from slt_theory.errors import InvalidParameterError
+
+    pairs = []
+    for widths, seed in (((1, 1), 3), ((2, 1, 1), 4)):
+        source = FrozenSource.from_width(widths, 24, prune_ratio=0.2, seed=seed)
+        pairs.append((source, construct_ticket(TargetNetwork.random(widths, seed=seed),
+                                               source, 0.3)))
+    (a, result_a), (b, result_b) = pairs
+    # the masks of another source's result were an IndexError (issue-12 fuzz)
+    with pytest.raises(InvalidParameterError, match="not the TicketResult of this source"):
+        ticket_model(a, result_b)
+    with pytest.raises(InvalidParameterError, match="not the TicketResult of this source"):
+        ticket_model(b, result_a)

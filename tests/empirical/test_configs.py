@@ -137,3 +137,18 @@ def test_numpy_freeze_ratio_is_a_plain_float_in_the_provenance():
     r = resolve(freeze_ratio=np.float32(0.5))
     assert type(r.provenance["freeze_ratio"]) is float
     json.dumps(r.provenance)
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("comment", [None, 3, ["x"]])
+def test_to_toml_refuses_a_comment_that_is_no_string(comment):
+    with pytest.raises(InvalidParameterError, match="comment"):  # was an AttributeError
+        to_toml(RunHparams(), comment)
+
+
+@pytest.mark.parametrize("hp", [None, "x", {}])
+def test_to_yaml_refuses_what_is_no_run_hparams(hp):
+    with pytest.raises(InvalidParameterError, match="hp"):  # was an AttributeError
+        to_yaml(hp)

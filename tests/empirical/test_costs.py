@@ -43,3 +43,25 @@ def test_tflops_of_the_wrong_kind_is_named():
         with pytest.raises(InvalidParameterError, match="tflops"):
             cost_table(tflops=bad)
     assert "TFLOP/s" in cost_table(tflops=50)
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("name, shape, match", [
+    ("mlp", (3, 32, 32), "does not fit"),  # was a RuntimeError of the matrix product
+    ("conv6", (3, 2**40, 2**40), "does not fit"),  # was a RuntimeError of the storage size
+    ("conv6", (), "input_shape"), ("conv6", "abc", "input_shape"), ("conv6", (3, -1), "input"),
+    ("gin", (128,), "graph"),  # was a TypeError: GIN's forward pass takes an adjacency too
+])
+def test_model_cost_refuses_shapes_the_model_cannot_take(name, shape, match):
+    from slt_theory.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=match):
+        model_cost(name, shape)
+
+
+def test_model_cost_counts_in_evaluation_mode():
+    # batch norm of one example in training mode was an error at a 1 x 1 feature map
+    c = model_cost("resnet50", (3, 32, 32), width=0.125)
+    assert c["weights"] == count_weights(build_model("resnet50", width=0.125))

@@ -50,3 +50,22 @@ def test_cpu_description_names_the_torch_build():
 def test_cuda_description():
     d = devices.describe_device(devices.resolve_device("cuda"))
     assert d["device"].startswith("cuda") and d["memory_bytes"] > 0
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("device", ["foo", None if torch.cuda.is_available() else "cuda:99",
+                                    torch.device("meta"), 3])
+def test_describe_device_refuses_what_resolve_device_refuses(device):
+    # "foo" / "auto" were torch's RuntimeError, None a TypeError, absent CUDA an AssertionError
+    if device is None:
+        pytest.skip("a CUDA device is present")
+    with pytest.raises(InvalidParameterError, match="device"):
+        devices.describe_device(device)
+
+
+def test_describe_device_and_resolve_device_take_names_and_devices():
+    assert devices.describe_device("auto")["device"] == str(devices.resolve_device("auto"))
+    assert devices.describe_device(torch.device("cpu"))["name"] == "cpu"
+    assert devices.resolve_device(torch.device("cpu")) == torch.device("cpu")

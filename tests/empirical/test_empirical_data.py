@@ -175,3 +175,54 @@ def test_undirected_equals_a_set_of_both_directions(case):
     e = np.array(edges, dtype=np.int64).reshape(-1, 2).T
     expected = sorted({(a, b) for a, b in edges} | {(b, a) for a, b in edges})
     assert list(map(tuple, data.undirected(e, n).T.tolist())) == expected
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("raw", [b"", b"\x80\x05\x95junk", b"\x80\x02X\xff\xff",
+                                 pickle.dumps({b"x": 1})[:7]])
+def test_safe_unpickle_turns_any_damage_into_an_unpickling_error(raw):
+    # EOFError, ValueError, UnicodeDecodeError ... each escaped as itself
+    with pytest.raises(pickle.UnpicklingError):
+        data.safe_unpickle(raw)
+
+
+@pytest.mark.parametrize("raw", ["text", None, 3, [b"x"]])
+def test_safe_unpickle_refuses_what_is_not_bytes(raw):
+    with pytest.raises(InvalidParameterError, match="bytes"):  # was a TypeError of BytesIO
+        data.safe_unpickle(raw)
+
+
+def test_a_cifar_batch_that_cannot_be_read_is_named(tmp_path, writers):
+    writers["cifar"](tmp_path, n=2)
+    batch = tmp_path / "cifar-10-batches-py" / "data_batch_4"
+    batch.unlink()
+    batch.mkdir()  # a folder in the place of the file: was an IsADirectoryError
+    with pytest.raises(InvalidParameterError, match="data_batch_4"):
+        data.cifar10(tmp_path)
+    batch.rmdir()
+    batch.write_bytes(b"\x80\x05\x95junk")  # garbage: was an undocumented pickle error
+    with pytest.raises(InvalidParameterError, match="data_batch_4"):
+        data.cifar10(tmp_path)
+
+
+@pytest.mark.parametrize("val_fraction", [None, "0.5", 10**400, float("nan"), 1.0])
+def test_digits32_checks_val_fraction(val_fraction):
+    pytest.importorskip("sklearn")
+    # None was a TypeError, 10**400 an OverflowError, "0.5" was read as 0.5
+    with pytest.raises(InvalidParameterError, match="val_fraction"):
+        data.digits32(val_fraction=val_fraction)
+
+
+@pytest.mark.parametrize("split", [None, "x", {"x_train": []}])
+def test_hold_out_refuses_what_is_no_split(split):
+    with pytest.raises(InvalidParameterError, match="split"):  # was an AttributeError
+        data.hold_out(split, 0.5)
+
+
+def test_digits32_takes_a_whole_float_seed_as_digits_does():
+    pytest.importorskip("sklearn")
+    # digits(seed=2.0) worked, digits32(seed=2.0) was a TypeError of default_rng([2.0, 32])
+    assert np.array_equal(data.digits32(seed=2.0).extra["x_val"],
+                          data.digits32(seed=2).extra["x_val"])

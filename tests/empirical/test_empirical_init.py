@@ -78,3 +78,22 @@ def test_initialised_model_matches_pinned_hash():
             h.update(t.numpy().tobytes())
     assert h.hexdigest() == "98c222cfbef907c01e2fc262eeb4a26c8d4eff4342b96c202168b341b95f0614"
     assert torch.is_tensor(layer.weight)
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("shape", [None, "ab", (), (0, 4), (3, -1)])
+def test_fan_in_refuses_what_is_not_a_weight_shape(shape):
+    from empirical.init import fan_in
+
+    # None and "ab" were a TypeError of math.prod, () gave a fan-in of 1
+    with pytest.raises(InvalidParameterError, match="shape"):
+        fan_in(shape)
+
+
+@pytest.mark.parametrize("draw", [draw_weights, draw_scores])
+def test_a_layer_too_large_to_draw_is_refused_before_drawing(draw):
+    # (2^40, 2^40) was a MemoryError (or a ValueError) inside rng.random
+    with pytest.raises(InvalidParameterError, match="entries"):
+        draw(0, 0, (2**40, 2**40), InitSpec())

@@ -150,3 +150,35 @@ def test_gin_refuses_an_absurd_depth_by_name():
         GIN(num_layers=2**70)
     with pytest.raises(InvalidParameterError, match="num_layers must be at most"):
         GIN(num_layers=MAX_LAYERS + 1)
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("cls, kwargs", [
+    ("ResNet18", dict(width=2000.0)), ("ResNet50", dict(width=2000.0)),
+    ("MLP", dict(hidden=(2**20, 2**20))), ("Conv6", dict(width=4000.0)),
+    ("GIN", dict(hidden=2**20, num_layers=4)),
+])
+def test_a_constructor_refuses_a_model_too_large_before_allocating(cls, kwargs):
+    from empirical import models
+
+    # each layer is under MAX_CHANNELS, the whole model far over MAX_WEIGHTS: the constructor
+    # (not only build_model) refuses it instead of failing in the allocator
+    with pytest.raises(InvalidParameterError, match="weights"):
+        getattr(models, cls)(**kwargs)
+
+
+def test_the_smallest_resnet50_builds_and_runs():
+    from empirical.models import ResNet50
+
+    model = ResNet50(width=0.01, num_classes=3)
+    assert model(torch.zeros(2, 3, 32, 32)).shape == (2, 3)
+
+
+@pytest.mark.parametrize("edges", [None, "ab", [[0.5, 1], [1, 0]], [[True], [False]],
+                                   [[0, 1], [1]]])
+def test_mean_adjacency_refuses_what_is_not_integer_node_ids(edges):
+    # None was a RuntimeError, "ab" a TypeError, a float id was truncated without a word
+    with pytest.raises(InvalidParameterError, match="edge_index"):
+        mean_adjacency(edges, 3)

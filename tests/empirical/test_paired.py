@@ -80,3 +80,40 @@ def test_selection_never_reads_test_accuracy():
     assert select_best(rows, key=lambda r: r["k"])[0] == "a"
     with pytest.raises(InvalidParameterError):
         select_best([{"k": 1}], key=lambda r: r["k"])
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+def test_select_best_takes_a_field_name_as_key():
+    rows = [{"k": 0.3, "val_acc": 0.8}, {"k": 0.3, "val_acc": 0.9},
+            {"k": 0.5, "val_acc": 0.86}, {"k": 0.5, "val_acc": 0.86}]
+    # select_best(rows, "k") was a TypeError ('str' object is not callable)
+    assert select_best(rows, "k") == select_best(rows, key=lambda r: r["k"]) == (0.5, 0.86)
+    with pytest.raises(InvalidParameterError, match="no 'missing'"):
+        select_best(rows, "missing")
+
+
+@pytest.mark.parametrize("rows, key, match", [
+    ([1, 2], "k", r"rows\[0\] must be a dict"),  # was a TypeError of `in`
+    ("abc", "k", "non-empty list of rows"),
+    ([{"k": 1, "val_acc": "x"}], "k", r"rows\[0\]\['val_acc'\]"),  # was a ValueError of float()
+    ([{"k": 1, "val_acc": float("nan")}], "k", "finite"),  # a NaN mean won or lost at random
+    ([{"k": [1], "val_acc": 0.5}], "k", "hashable"),
+    ([{"k": 1, "val_acc": 0.5}, {"k": "a", "val_acc": 0.5}], "k", "must sort"),
+    ([{"k": 1, "val_acc": 0.5}], 3, "key must be a callable"),
+])
+def test_select_best_refuses_bad_rows_by_name(rows, key, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        select_best(rows, key)
+
+
+@pytest.mark.parametrize("fn", [paired_difference, paired_difference_reference])
+def test_paired_difference_refuses_seeds_that_do_not_sort(fn):
+    # sorted() of mixed seed kinds was a TypeError, in the pairing and in its message
+    with pytest.raises(InvalidParameterError, match="comparable"):
+        fn({"a": 1.0, 0: 2.0}, {"a": 1.0, 0: 1.0})
+    with pytest.raises(InvalidParameterError, match="share no seed"):
+        fn({"a": 1.0, 0: 2.0}, {})
+    with pytest.raises(InvalidParameterError, match=r"a\[0\]"):
+        fn({0: "x"}, {0: 1.0})

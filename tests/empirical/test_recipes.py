@@ -127,3 +127,21 @@ def test_cli_trains_resnet50_on_an_image_folder(tmp_path, tiny_imagenet, capsys)
     out = json.loads(capsys.readouterr().out)
     assert out["selection"] == "last" and 0 <= out["final"]["test_acc"] <= 1
     assert load_ticket(f"{out['run_dir']}/ticket.fslt").fc.weight_shape == (3, 128)
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+@pytest.mark.parametrize("field, bad", [("name", ""), ("name", None), ("version", 0),
+                                        ("version", True), ("summary", None), ("source", "a"),
+                                        ("source", (3,)), ("hparams", None), ("notes", 3),
+                                        ("freeze_split", ["even"])])
+def test_recipe_checks_every_field(field, bad):
+    from empirical.hparams import RunHparams
+    from empirical.recipes import Recipe
+    from slt_theory.errors import InvalidParameterError
+
+    good = dict(name="mine", version=1, summary="s", source=("a.yaml",), hparams=RunHparams())
+    Recipe(**good)
+    with pytest.raises(InvalidParameterError, match=field):  # only freeze_split was checked
+        Recipe(**(good | {field: bad}))

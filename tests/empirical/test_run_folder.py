@@ -127,3 +127,67 @@ def test_a_summary_of_another_run_is_not_taken(finished):
     with pytest.warns(DamagedRunWarning) as caught:
         assert T.train(h, runs, progress=False)["hash"] == h.hash
     assert any("belongs to run" in str(w.message) for w in caught)
+
+
+# --------------------------------------------------------------------------- issue-12 fuzz finds
+
+
+def _sound_checkpoint(path):
+    torch.save({"epoch": 0, "model": {}, "optimizer": {}, "scheduler": {}, "history": [],
+                "best": None}, path)
+
+
+@pytest.mark.parametrize("device", ["foo", torch.device("meta"), None if torch.cuda.is_available()
+                                    else "cuda:99"])
+def test_a_bad_device_never_sets_a_sound_checkpoint_aside(tmp_path, device):
+    from empirical.run_folder import load_checkpoint
+    from slt_theory.errors import InvalidParameterError
+
+    if device is None:
+        pytest.skip("a CUDA device is present")
+    path = tmp_path / "checkpoint.pt"
+    _sound_checkpoint(path)
+    # torch.load(map_location="foo") failed, and the broad except moved the file to damaged/
+    with pytest.raises(InvalidParameterError, match="device"):
+        load_checkpoint(path, device)
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint.pt"]
+    assert load_checkpoint(path, "cpu")["epoch"] == 0
+
+
+@pytest.mark.parametrize("run_hash, epochs", [(None, 1), (3, 1), ("h", -1), ("h", "1")])
+def test_finished_summary_checks_its_arguments_before_setting_anything_aside(tmp_path, run_hash,
+                                                                             epochs):
+    from empirical.run_folder import SUMMARY, finished_summary
+    from slt_theory.errors import InvalidParameterError
+
+    (tmp_path / SUMMARY).write_text(json.dumps({"hash": "h"}))
+    # a run_hash of None made the summary look foreign: it was set aside
+    with pytest.raises(InvalidParameterError):
+        finished_summary(tmp_path, run_hash, epochs)
+    assert sorted(os.listdir(tmp_path)) == [SUMMARY]
+
+
+@pytest.mark.parametrize("path, reason", [(None, "r"), (b"x", "r"), ("", "r"), ("x", None)])
+def test_set_aside_checks_its_arguments_before_moving(tmp_path, path, reason, monkeypatch):
+    from empirical.run_folder import set_aside
+    from slt_theory.errors import InvalidParameterError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x").write_text("kept")
+    with pytest.raises(InvalidParameterError):  # None was a TypeError, bytes moved the file
+        set_aside(path, reason)
+    assert sorted(os.listdir(tmp_path)) == ["x"]
+
+
+def test_a_folder_is_neither_set_aside_nor_loaded_as_a_checkpoint(tmp_path, monkeypatch):
+    from empirical.run_folder import load_checkpoint, set_aside
+    from slt_theory.errors import InvalidParameterError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for path in (".", "sub"):  # "." was an OSError of os.replace
+        with pytest.raises(InvalidParameterError, match="folder"):
+            set_aside(path, "r")
+        with pytest.raises(InvalidParameterError, match="folder"):
+            load_checkpoint(path, "cpu")
+    assert sorted(os.listdir(tmp_path)) == ["sub"]
