@@ -108,7 +108,7 @@ def check_rows(rows, columns, what="rows", allow_empty=False):
 
 
 def _fail(path, err):
-    if isinstance(err, FileNotFoundError):
+    if isinstance(err, (FileNotFoundError, NotADirectoryError)):  # --data names no folder of tables
         return InvalidParameterError(f"data: the results table {str(path)!r} does not exist")
     return CorruptResultError(f"the results table {str(path)!r} cannot be read ({err})", path)
 

@@ -77,6 +77,9 @@ def test_a_missing_unreadable_or_misplaced_table_is_named(tmp_path):
     argv = ["--data", str(folder), "--out", str(tmp_path / "figs")]
     with pytest.raises(InvalidParameterError, match="montecarlo.csv.*does not exist"):
         montecarlo.main(argv)
+    (tmp_path / "afile").write_text("x")  # --data naming a file (NotADirectoryError before)
+    with pytest.raises(InvalidParameterError, match="afile/montecarlo.csv.*does not exist"):
+        montecarlo.main(["--data", str(tmp_path / "afile"), "--out", str(tmp_path / "figs")])
     (folder / "montecarlo.csv").mkdir()
     with pytest.raises(CorruptResultError, match="cannot be read"):
         montecarlo.main(argv)
