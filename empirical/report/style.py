@@ -40,7 +40,8 @@ from slt_theory.errors import InvalidParameterError
 from slt_theory.runs.provenance import write_bytes_atomic
 
 __all__ = [
-    "BAND_ALPHA", "COLUMN_WIDTH", "CYCLE", "FONT_SIZE", "GOLDEN_ASPECT", "OKABE_ITO",
+    "BAND_ALPHA", "COLUMN_WIDTH", "CYCLE", "FONT_SIZE", "GOLDEN_ASPECT", "MAX_HEIGHT",
+    "MAX_LEGEND_COLUMNS", "MAX_PANELS", "OKABE_ITO",
     "REFERENCE_COLOR", "SMALL_FONT_SIZE", "SYMBOLS", "TEXT_WIDTH", "WIDTHS",
     "FigureOverflowWarning", "context", "figure_size", "label", "label_bottom_panels",
     "legend_outside", "overflow",
