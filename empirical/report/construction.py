@@ -12,10 +12,22 @@ of that setting (Theorem 5 of docs/theory.md); the dotted horizontal line is 1 -
 from . import _figio, style
 
 NAME = "construction"
+#: the columns of ``construction.csv`` that the figure reads, and their kinds (_figio.check_rows)
+COLUMNS = {"target": "text", "prune_ratio": "real", "lock_ratio": "real", "eps": "real",
+           "delta": "real", "hidden_width": "count_positive", "successes": "count",
+           "trials": "count_positive", "ci_low": "real", "ci_high": "real",
+           "required_width": "count"}
 
 
 def draw(rows):
-    """The figure for the rows of ``construction.csv``; returns the matplotlib figure."""
+    """The figure for the rows of ``construction.csv``; returns the matplotlib figure.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``rows`` is not a non-empty list of dicts with :data:`COLUMNS`.
+    """
+    _figio.check_rows(rows, COLUMNS)
     settings = {(float(r["prune_ratio"]), float(r["lock_ratio"])) for r in rows}
     colors = _figio.setting_colors(settings)
     targets = sorted({r["target"] for r in rows})
@@ -56,7 +68,9 @@ def draw(rows):
 
 
 def main(argv=None):
-    _figio.main(__doc__, argv, NAME, lambda data: draw(_figio.read_csv(data, "construction.csv")))
+    """The command line (``--data``, ``--out``); raises as :func:`empirical.report._figio.main`."""
+    _figio.main(__doc__, argv, NAME,
+                lambda data: draw(_figio.read_csv(data, "construction.csv", COLUMNS)))
 
 
 if __name__ == "__main__":

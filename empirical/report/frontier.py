@@ -17,6 +17,11 @@ KINDS = {"dense": ("o-", 0, "dense source (narrower)"),
          "pruned": ("s-", 1, "randomly pruned source"),
          "frozen": ("^-", 2, "frozen source (prune + lock)")}
 SETTING = ("model", "freeze_ratio", "kind", "width", "prune_ratio", "lock_ratio", "keep_share")
+#: the columns of ``frontier.csv`` and ``runs.csv`` that the figure reads (_figio.check_rows)
+COLUMNS = dict({k: "text" for k in SETTING}, freeze_ratio="real", mask_bits="count",
+               test_acc_mean="real", ci_low="real_or_empty", ci_high="real_or_empty",
+               seeds="text")
+RUN_COLUMNS = dict({k: "text" for k in SETTING}, test_acc="real")
 
 
 def _interval(mean, row):
@@ -27,7 +32,16 @@ def _interval(mean, row):
 
 
 def draw(rows, runs):
-    """The figure for ``frontier.csv`` (one row per kind and freeze ratio) and ``runs.csv``."""
+    """The figure for ``frontier.csv`` (one row per kind and freeze ratio) and ``runs.csv``.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``rows`` is not a non-empty list of dicts with :data:`COLUMNS`, or ``runs`` not a
+        list of dicts with :data:`RUN_COLUMNS`.
+    """
+    _figio.check_rows(rows, COLUMNS)
+    _figio.check_rows(runs, RUN_COLUMNS, "runs", allow_empty=True)
     models = sorted({r["model"] for r in rows})
     fig, axes = style.subplots("text", 1, len(models), squeeze=False, sharey=True, height=3.2)
     for ax, model in zip(axes[0], models):
@@ -61,8 +75,10 @@ def draw(rows, runs):
 
 
 def main(argv=None):
+    """The command line (``--data``, ``--out``); raises as :func:`empirical.report._figio.main`."""
     _figio.main(__doc__, argv, NAME, lambda data: draw(
-        _figio.read_csv(data, "frontier.csv"), _figio.read_csv(data, "runs.csv")))
+        _figio.read_csv(data, "frontier.csv", COLUMNS),
+        _figio.read_csv(data, "runs.csv", RUN_COLUMNS)))
 
 
 if __name__ == "__main__":

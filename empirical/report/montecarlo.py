@@ -14,10 +14,21 @@ from . import _figio, style
 
 #: the figure's file name (without suffix) in the report's figures folder
 NAME = "montecarlo"
+#: the columns of ``montecarlo.csv`` that the figure reads, and their kinds (_figio.check_rows)
+COLUMNS = {"eps": "real", "delta": "real", "prune_ratio": "real", "lock_ratio": "real",
+           "n_estimate": "count", "n_confident": "count", "proved": "count",
+           "calibrated": "count_or_empty", "counting_lower_bound": "count"}
 
 
 def draw(rows):
-    """The figure for the rows of ``montecarlo.csv``; returns the matplotlib figure."""
+    """The figure for the rows of ``montecarlo.csv``; returns the matplotlib figure.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``rows`` is not a non-empty list of dicts with :data:`COLUMNS`.
+    """
+    _figio.check_rows(rows, COLUMNS)
     settings = sorted({(float(r["prune_ratio"]), float(r["lock_ratio"])) for r in rows})
     ncols = 2 if len(settings) > 1 else 1
     nrows = -(-len(settings) // ncols)
@@ -53,7 +64,9 @@ def draw(rows):
 
 
 def main(argv=None):
-    _figio.main(__doc__, argv, NAME, lambda data: draw(_figio.read_csv(data, "montecarlo.csv")))
+    """The command line (``--data``, ``--out``); raises as :func:`empirical.report._figio.main`."""
+    _figio.main(__doc__, argv, NAME,
+                lambda data: draw(_figio.read_csv(data, "montecarlo.csv", COLUMNS)))
 
 
 if __name__ == "__main__":

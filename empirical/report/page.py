@@ -7,6 +7,11 @@ exist is said in words ("not reached by width 256") or left empty with a footnot
 and no ``None`` reaches the page.
 """
 
+import math
+import numbers
+
+from slt_theory.errors import InvalidParameterError
+
 from .tables import EMPTY, markdown_table, missing, number, pairs
 
 __all__ = ["STAGE_TITLES", "render", "stage_time_table"]
@@ -50,8 +55,68 @@ def _setting(p, l):
     return "no freezing" if p == l == 0 else f"prune {p:g}, lock {l:g}"
 
 
+def _check_stages(name, mapping, value_ok, allowed):
+    """Check that ``mapping`` is a dict from stage names to values passing ``value_ok``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    mapping : dict
+    value_ok : callable
+        Whether a value is allowed.
+    allowed : str
+        What is allowed, in words, for the message.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the parameter, the stage and the value.
+    """
+    if not isinstance(mapping, dict):
+        raise InvalidParameterError(f"{name} must be a dict from stage names to {allowed}, "
+                                    f"got {mapping!r:.200}")
+    for stage, value in mapping.items():
+        if not isinstance(stage, str) or stage not in STAGE_TITLES:
+            raise InvalidParameterError(
+                f"{name}: {stage!r:.80} is not a stage; allowed: {sorted(STAGE_TITLES)}")
+        if not value_ok(value):
+            raise InvalidParameterError(f"{name}[{stage!r}] must be {allowed}, got {value!r:.200}")
+
+
+def _seconds_ok(value):
+    """Whether ``value`` is a wall time: a finite real >= 0 (never a boolean)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        value = float(value)
+    except (OverflowError, ValueError):  # an int or Fraction beyond the float range
+        return False
+    return math.isfinite(value) and value >= 0
+
+
+def _stage_failed(what, stage, err):
+    """The InvalidParameterError for a stage's results that do not have the stage's shape
+    (a missing key, a value of the wrong type), naming the stage and the original error."""
+    return InvalidParameterError(
+        f"{what}[{stage!r}] is not what the {stage} stage returns: {type(err).__name__}: "
+        f"{err!s:.200}")
+
+
+#: what a stage's results that do not have the stage's shape raise while they are rendered
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, StopIteration,
+                 ArithmeticError)
+
+
 def stage_time_table(timings):
-    """The stage times as a Markdown table (seconds of wall time, one row per stage run)."""
+    """The stage times as a Markdown table (seconds of wall time, one row per stage run).
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``timings`` is not a dict from stage names to wall seconds (finite reals >= 0).
+    """
+    _check_stages("timings", timings, _seconds_ok, "wall seconds (a finite real >= 0)")
     rows = [[stage, STAGE_TITLES[stage], f"{seconds:.1f}"] for stage, seconds in timings.items()]
     rows.append(["total", EMPTY, f"{sum(timings.values()):.1f}"])
     return markdown_table(["stage", "what it computes", "wall time (s)"], rows, align="llr")
@@ -215,20 +280,36 @@ def render(results, timings, notes, *, title, made_by):
     title : str
     made_by : str
         One sentence: the command, date, version and commit.
+
+    Raises
+    ------
+    InvalidParameterError
+        When an argument is not of the kind above, or a stage's results do not have the shape
+        that stage returns (the message names the stage and what was wrong).
     """
+    _check_stages("results", results, lambda v: isinstance(v, (list, dict)),
+                 "what the stage returned (rows, or the frontier's dict)")
+    _check_stages("notes", notes, lambda v: v is None or isinstance(v, str), "a string or None")
+    for name, value in (("title", title), ("made_by", made_by)):
+        if not isinstance(value, str):
+            raise InvalidParameterError(f"{name} must be a string, got {value!r:.200}")
     parts = [f"# {title}", "", made_by + " Every number below is in the CSV files beside this "
              "report; docs/theory.md proves the bounds.", "",
              "Wall time of each stage (a resumed run counts only what it computed):", "",
              stage_time_table(timings), ""]
-    if "bounds" in results:
-        parts += _bounds(results["bounds"])
-    if "montecarlo" in results:
-        parts += _montecarlo(results["montecarlo"], notes)
-    if "construction" in results:
-        parts += _construction(results["construction"], notes)
-    if "width_sweep" in results:
-        ws = results["width_sweep"]
-        parts += _width_sweep(ws["settings"], ws["delta"], notes, max(ws["widths"]))
-    if "frontier" in results:
-        parts += _frontier(results["frontier"], notes)
+    sections = {
+        "bounds": lambda r: _bounds(r),
+        "montecarlo": lambda r: _montecarlo(r, notes),
+        "construction": lambda r: _construction(r, notes),
+        "width_sweep": lambda r: _width_sweep(r["settings"], r["delta"], notes, max(r["widths"])),
+        "frontier": lambda r: _frontier(r, notes),
+    }
+    for stage, section in sections.items():
+        if stage in results:
+            try:
+                parts += section(results[stage])
+            except _SHAPE_ERRORS as err:
+                # the rows are the stage's own output; anything else is a caller's mistake,
+                # reported with the stage it concerns
+                raise _stage_failed("results", stage, err) from None
     return "\n".join(parts) + "\n"

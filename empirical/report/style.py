@@ -35,11 +35,13 @@ import os
 import re
 import warnings
 
+from slt_theory import _validate
 from slt_theory.errors import InvalidParameterError
 from slt_theory.runs.provenance import write_bytes_atomic
 
 __all__ = [
-    "BAND_ALPHA", "COLUMN_WIDTH", "CYCLE", "FONT_SIZE", "GOLDEN_ASPECT", "OKABE_ITO",
+    "BAND_ALPHA", "COLUMN_WIDTH", "CYCLE", "FONT_SIZE", "GOLDEN_ASPECT", "MAX_HEIGHT",
+    "MAX_LEGEND_COLUMNS", "MAX_PANELS", "OKABE_ITO",
     "REFERENCE_COLOR", "SMALL_FONT_SIZE", "SYMBOLS", "TEXT_WIDTH", "WIDTHS",
     "FigureOverflowWarning", "context", "figure_size", "label", "label_bottom_panels",
     "legend_outside", "overflow",
@@ -91,10 +93,39 @@ SYMBOLS = {
 _SYMBOL_WORD = re.compile(r"(?<![\w$\\])(eps|delta|rho)(?![\w])|(?<![\w$\\])n\*")
 
 
+#: The tallest figure, in inches: far beyond a printed page, and far below the pixel limit of
+#: matplotlib's renderer at the saving resolution (2**16 pixels at 300 dpi is 218 in).
+MAX_HEIGHT = 100.0
+#: The most rows or columns of panels in one figure.
+MAX_PANELS = 64
+
+
 def _width_inches(width):
-    if width not in WIDTHS:
-        raise InvalidParameterError(f"width must be one of {sorted(WIDTHS)!r}, got {width!r}")
-    return WIDTHS[width]
+    return WIDTHS[_validate.choice("width", width, WIDTHS)]
+
+
+def _positive(name, value, what):
+    """A finite real > 0 (never a boolean), as a float; the message says ``what`` it measures."""
+    try:
+        return _validate.positive(name, value)
+    except InvalidParameterError:
+        raise InvalidParameterError(f"{name} must be a positive {what}, got {value!r:.200}") from None
+
+
+def _figure(fig):
+    """``fig`` if it is a matplotlib figure (imported here: the module stays free of it), with a
+    canvas that can measure text."""
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise InvalidParameterError(f"fig must be a matplotlib Figure, got {fig!r:.200}")
+    if not hasattr(fig.canvas, "get_renderer"):
+        # a Figure made without pyplot has a bare canvas that cannot lay text out; give it the
+        # Agg canvas, as matplotlib's docs do for such figures (savefig draws with one anyway)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    return fig
 
 
 def figure_size(width="column", *, nrows=1, aspect=None, height=None):
@@ -117,18 +148,25 @@ def figure_size(width="column", *, nrows=1, aspect=None, height=None):
     -------
     tuple of float
         (width, height) in inches.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown width, ``nrows`` not an integer in [1, :data:`MAX_PANELS`], a height or
+        aspect that is not a positive real, or a height above :data:`MAX_HEIGHT`.
     """
     inches = _width_inches(width)
     if height is not None:
-        if not (isinstance(height, (int, float)) and math.isfinite(height) and height > 0):
-            raise InvalidParameterError(f"height must be a positive number of inches, got {height!r}")
-        return (inches, float(height))
-    if not (isinstance(nrows, int) and nrows >= 1):
-        raise InvalidParameterError(f"nrows must be an integer >= 1, got {nrows!r}")
-    aspect = GOLDEN_ASPECT if aspect is None else aspect
-    if not (isinstance(aspect, (int, float)) and math.isfinite(aspect) and aspect > 0):
-        raise InvalidParameterError(f"aspect must be a positive number, got {aspect!r}")
-    return (inches, nrows * aspect * COLUMN_WIDTH)
+        height = _positive("height", height, "number of inches")
+    else:
+        nrows = _validate.integer("nrows", nrows, 1, MAX_PANELS)
+        aspect = GOLDEN_ASPECT if aspect is None else _positive("aspect", aspect, "number")
+        height = nrows * aspect * COLUMN_WIDTH
+    if height > MAX_HEIGHT:
+        raise InvalidParameterError(
+            f"the figure's height must be at most {MAX_HEIGHT:g} in, got {height!r} in (height "
+            f"{height!r}, or nrows {nrows!r} x aspect {aspect!r} x {COLUMN_WIDTH} in)")
+    return (inches, height)
 
 
 def rc_params(width="column"):
@@ -238,8 +276,13 @@ def subplots(width="column", nrows=1, ncols=1, *, aspect=None, height=None, **kw
     import matplotlib.pyplot as plt
 
     size = figure_size(width, nrows=nrows, aspect=aspect, height=height)
+    nrows = _validate.integer("nrows", nrows, 1, MAX_PANELS)
+    ncols = _validate.integer("ncols", ncols, 1, MAX_PANELS)
     return plt.subplots(nrows, ncols, figsize=size, layout="constrained", **kwargs)
 
+
+#: The most legend columns (more than any figure's width holds).
+MAX_LEGEND_COLUMNS = 64
 
 _OUTSIDE = {"below": "outside lower center", "right": "outside right upper",
             "above": "outside upper center"}
@@ -248,7 +291,27 @@ _OUTSIDE = {"below": "outside lower center", "right": "outside right upper",
 def label_bottom_panels(axes, used, xlabel):
     """Hide the panels of a shared-x grid beyond the first ``used`` (row-major), and give the
     lowest visible panel of each column its x tick labels and ``xlabel`` (a short last row would
-    otherwise leave a column without an x axis)."""
+    otherwise leave a column without an x axis).
+
+    Parameters
+    ----------
+    axes : 2-D ndarray of matplotlib Axes
+        As :func:`subplots` returns them with ``squeeze=False``.
+    used : int
+        Panels in use, at least one per column and at most all of them.
+    xlabel : str
+    """
+    import numpy as np
+    from matplotlib.axes import Axes
+
+    if not (isinstance(axes, np.ndarray) and axes.ndim == 2 and axes.size
+            and all(isinstance(ax, Axes) for ax in axes.flat)):
+        raise InvalidParameterError(
+            f"axes must be a 2-D array of matplotlib Axes (subplots(..., squeeze=False)), got "
+            f"{axes!r:.200}")
+    used = _validate.integer("used", used, axes.shape[1], axes.size)
+    if not isinstance(xlabel, str):
+        raise InvalidParameterError(f"xlabel must be a string, got {xlabel!r:.200}")
     for ax in axes.flat[used:]:
         ax.set_visible(False)
     for column in axes.T:
@@ -280,10 +343,10 @@ def legend_outside(fig, where="below", *, ncols=None, **kwargs):
     -------
     matplotlib.legend.Legend
     """
-    if where not in _OUTSIDE:
-        raise InvalidParameterError(f"where must be one of {sorted(_OUTSIDE)!r}, got {where!r}")
-    if ncols is not None and not (isinstance(ncols, int) and ncols >= 1):
-        raise InvalidParameterError(f"ncols must be an integer >= 1 or None, got {ncols!r}")
+    _figure(fig)
+    where = _validate.choice("where", where, _OUTSIDE)
+    if ncols is not None:
+        ncols = _validate.integer("ncols", ncols, 1, MAX_LEGEND_COLUMNS)
     handles, labels = [], []
     for ax in fig.axes:
         for handle, text in zip(*ax.get_legend_handles_labels()):
@@ -337,6 +400,13 @@ def label(text):
 _FORMATS = ("pdf", "png", "svg")
 
 
+def _parents(folder):
+    """The folders above ``folder`` (an absolute path), nearest first."""
+    while os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        yield folder
+
+
 class FigureOverflowWarning(UserWarning):
     """Something drawn (a label, a tick label, a legend) runs past the edge of the figure."""
 
@@ -357,6 +427,7 @@ def overflow(fig):
     dict
         ``{"left": ..., "bottom": ..., "right": ..., "top": ...}`` in inches, each >= 0.
     """
+    _figure(fig)
     fig.canvas.draw()  # lay the figure out and make its tick labels, as saving will
     drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
     width, height = fig.get_size_inches()
@@ -381,12 +452,30 @@ def save(fig, path, formats=("pdf", "png")):
     -------
     list of str
         The files written.
+
+    Raises
+    ------
+    InvalidParameterError
+        For something other than a figure, a bad path or format, or a path inside a file; all
+        checked before anything is written.
     """
-    formats = tuple(formats)
-    bad = [f for f in formats if f not in _FORMATS]
+    _figure(fig)
+    path = _validate.path("path", path)
+    if isinstance(formats, str) or not isinstance(formats, (list, tuple)):
+        raise InvalidParameterError(
+            f"formats must be a non-empty list or tuple of {list(_FORMATS)!r}, got {formats!r:.200}")
+    bad = [f for f in formats if not (isinstance(f, str) and f in _FORMATS)]
     if bad or not formats:
         raise InvalidParameterError(
             f"formats must be a non-empty sequence of {list(_FORMATS)!r}, got {formats!r}")
+    formats = tuple(str(f) for f in formats)
+    folder = os.path.dirname(os.path.abspath(path))
+    for part in (folder, *(p for p in _parents(folder))):
+        if os.path.exists(part):
+            if not os.path.isdir(part):
+                raise InvalidParameterError(
+                    f"path must lie in a folder, but {part!r} is a file (path {path!r})")
+            break
     # a half-point tolerance: glyph extents are measured, not exact
     cut = {edge: inches for edge, inches in overflow(fig).items() if inches > 0.5 / 72}
     if cut:
@@ -402,7 +491,6 @@ def save(fig, path, formats=("pdf", "png")):
         metadata = {"CreationDate": None} if fmt == "pdf" else ({"Date": None} if fmt == "svg" else {})
         fig.savefig(buffer, format=fmt, metadata=metadata)
         rendered.append((f"{os.fspath(path)}.{fmt}", buffer.getvalue()))
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     os.makedirs(folder, exist_ok=True)
     for name, data in rendered:
         write_bytes_atomic(name, data)

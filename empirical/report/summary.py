@@ -4,8 +4,9 @@ aligned text (slt_theory._display, as every `slt` command prints).
 """
 
 from slt_theory import _display
+from slt_theory.errors import InvalidParameterError
 
-from .page import STAGE_TITLES
+from .page import _SHAPE_ERRORS, STAGE_TITLES, _check_stages, _seconds_ok, _stage_failed
 
 __all__ = ["findings", "text"]
 
@@ -52,11 +53,35 @@ def findings(results, timings, report, figures):
         Path of the report page.
     figures : dict
         Stage name -> path of its PNG, or None when it was not drawn.
+
+    Raises
+    ------
+    InvalidParameterError
+        When an argument is not of the kind above, or a stage's results do not have the shape
+        that stage returns (the message names the stage and what was wrong).
     """
+    _check_stages("results", results, lambda v: isinstance(v, (list, dict)),
+                  "what the stage returned (rows, or the frontier's dict)")
+    _check_stages("timings", timings, _seconds_ok, "wall seconds (a finite real >= 0)")
+    _check_stages("figures", figures, lambda v: v is None or isinstance(v, str),
+                  "a path (str) or None")
+    if not isinstance(report, str):
+        raise InvalidParameterError(f"report must be a path (str), got {report!r:.200}")
     found = {"report": report, "figures": figures,
              # a list, so that the stages keep the order they ran in (JSON objects are sorted)
              "stage_seconds": [{"stage": s, "seconds": t} for s, t in timings.items()],
              "total_seconds": sum(timings.values())}
+    for stage in (s for s in STAGE_TITLES if s in results):
+        try:
+            _found(found, stage, results[stage])
+        except _SHAPE_ERRORS as err:
+            raise _stage_failed("results", stage, err) from None
+    return found
+
+
+def _found(found, stage, result):
+    """Add what ``stage`` found (``result``: what it returned) to ``found``."""
+    results = {stage: result}
     if "bounds" in results:
         r = next(r for r in results["bounds"] if r["eps"] == 0.01 and r["delta"] == 0.01
                  and r["prune_ratio"] == r["lock_ratio"] == 0)
@@ -78,7 +103,6 @@ def findings(results, timings, report, figures):
             {k: r[k] for k in ("model", "freeze_ratio", "a", "b", "mean_difference", "ci_low",
                                "ci_high")}
             for r in results["frontier"]["differences"] if r["excludes_zero"]]
-    return found
 
 
 def _span(low, high):
@@ -88,7 +112,28 @@ def _span(low, high):
 
 
 def text(found):
-    """The summary as a screenful of aligned text."""
+    """The summary as a screenful of aligned text.
+
+    Parameters
+    ----------
+    found : dict
+        What :func:`findings` returned (or its JSON read back).
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``found`` does not have the shape :func:`findings` gives it.
+    """
+    if not isinstance(found, dict):
+        raise InvalidParameterError(f"found must be the dict findings() returns, got {found!r:.200}")
+    try:
+        return _text(found)
+    except _SHAPE_ERRORS as err:
+        raise InvalidParameterError(
+            f"found is not what findings() returns: {type(err).__name__}: {err!s:.200}") from None
+
+
+def _text(found):
     blocks = []
     lines = []
     if "bounds" in found:

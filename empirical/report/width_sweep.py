@@ -11,15 +11,78 @@ stay visible. No band: each point is one smallest width over the seeds.
     python -m empirical.report.width_sweep --data report/width_sweep --out report/figures
 """
 
-import json
+import math
+import numbers
+
+from slt_theory.errors import InvalidParameterError
 
 from . import _figio, style
 
 NAME = "width_sweep"
 
+# what each setting of summary.json must hold for the figure: its kind, and whether null is allowed
+_SETTING = {"target": (str, False), "prune_ratio": (numbers.Real, False),
+            "lock_ratio": (numbers.Real, False), "eps": (numbers.Real, False),
+            "edge_popup_width": (numbers.Integral, True),
+            "constructive_width": (numbers.Integral, True),
+            "required_width": (numbers.Integral, True)}
+
+
+def _number(where, value, kind, none_ok=False):
+    if value is None and none_ok:
+        return
+    ok = isinstance(value, kind) and not isinstance(value, bool)
+    if ok and kind is str:
+        ok = "$" not in value  # a "$" would start mathtext in the panel's title
+    elif ok:
+        ok = math.isfinite(value) and abs(value) < 2**53
+    if not ok:
+        what = "text without '$'" if kind is str else (
+            "an integer" if kind is numbers.Integral else "a finite real number")
+        raise InvalidParameterError(
+            f"{where} must be {what}{' or null' if none_ok else ''}, got {value!r:.200}")
+
+
+def _check_summary(summary):
+    """Check the ``summary.json`` of the width-sweep stage before a figure is drawn from it.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the key and the value that is wrong.
+    """
+    if not isinstance(summary, dict):
+        raise InvalidParameterError(f"summary must be a dict, got {summary!r:.200}")
+    for key in ("settings", "widths", "seeds", "delta"):
+        if key not in summary:
+            raise InvalidParameterError(f"summary lacks the key {key!r}")
+    widths, settings = summary["widths"], summary["settings"]
+    if not isinstance(widths, list) or not widths:
+        raise InvalidParameterError(f"summary['widths'] must be a non-empty list, got {widths!r:.200}")
+    for i, w in enumerate(widths):
+        _number(f"summary['widths'][{i}]", w, numbers.Integral)
+    _number("summary['delta']", summary["delta"], numbers.Real)
+    _number("summary['seeds']", summary["seeds"], numbers.Integral)
+    if not isinstance(settings, list):
+        raise InvalidParameterError(f"summary['settings'] must be a list, got {settings!r:.200}")
+    for i, row in enumerate(settings):
+        if not isinstance(row, dict):
+            raise InvalidParameterError(f"summary['settings'][{i}] must be a dict, got {row!r:.200}")
+        for key, (kind, none_ok) in _SETTING.items():
+            if key not in row:
+                raise InvalidParameterError(f"summary['settings'][{i}] lacks the key {key!r}")
+            _number(f"summary['settings'][{i}][{key!r}]", row[key], kind, none_ok)
+
 
 def draw(summary):
-    """The figure for the ``summary.json`` of the width-sweep stage."""
+    """The figure for the ``summary.json`` of the width-sweep stage.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``summary`` lacks a key the figure reads or holds a value of the wrong kind.
+    """
+    _check_summary(summary)
     rows = summary["settings"]
     top = max(summary["widths"])
     targets = sorted({r["target"] for r in rows})
@@ -64,8 +127,9 @@ def draw(summary):
 
 
 def main(argv=None):
+    """The command line (``--data``, ``--out``); raises as :func:`empirical.report._figio.main`."""
     _figio.main(__doc__, argv, NAME, lambda data: draw(
-        json.loads((data / "summary.json").read_text())))
+        _figio.read_json(data, "summary.json", _check_summary)))
 
 
 if __name__ == "__main__":
