@@ -103,7 +103,8 @@ def _stage_failed(what, stage, err):
         f"{err!s:.200}")
 
 
-#: what a stage's results that do not have the stage's shape raise while they are rendered
+#: what a stage's results that do not have the stage's shape raise while they are rendered (the
+#: named error keeps the original as its cause, so a bug of ours still shows its traceback)
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, StopIteration,
                  ArithmeticError)
 
@@ -311,5 +312,5 @@ def render(results, timings, notes, *, title, made_by):
             except _SHAPE_ERRORS as err:
                 # the rows are the stage's own output; anything else is a caller's mistake,
                 # reported with the stage it concerns
-                raise _stage_failed("results", stage, err) from None
+                raise _stage_failed("results", stage, err) from err
     return "\n".join(parts) + "\n"

@@ -75,7 +75,7 @@ def findings(results, timings, report, figures):
         try:
             _found(found, stage, results[stage])
         except _SHAPE_ERRORS as err:
-            raise _stage_failed("results", stage, err) from None
+            raise _stage_failed("results", stage, err) from err
     return found
 
 
@@ -130,7 +130,7 @@ def text(found):
         return _text(found)
     except _SHAPE_ERRORS as err:
         raise InvalidParameterError(
-            f"found is not what findings() returns: {type(err).__name__}: {err!s:.200}") from None
+            f"found is not what findings() returns: {type(err).__name__}: {err!s:.200}") from err
 
 
 def _text(found):
