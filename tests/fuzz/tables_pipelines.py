@@ -255,7 +255,7 @@ WIDTH_SWEEP = [
 TINY_SCALE = dataclasses.replace(
     reproduce.SCALES["smoke"], mc_trials=50, construction_widths=(8,), construction_seeds=2,
     sweep_widths=(4,), sweep_seeds=(0,), sweep_steps=(2,), frontier_seeds=1,
-    frontier_mlp_width=4)
+    frontier_mlp_width=4, bounds_eps=(0.2,))  # eps 0.2: the width bound solves in milliseconds
 SCALE_VALUES = [TINY_SCALE, "smoke", np.str_("smoke"), "SMOKE", "nope", "", None, 3, ["smoke"],
                 {"smoke": 1}, _Opaque(), TINY_FRONTIER]
 STAGE_PARAMS = {"0": paths("st"), "1": SCALE_VALUES,
@@ -282,12 +282,12 @@ REPRODUCE = [
            "progress": flags()},
           {"out": "rep", "scale": "smoke", "stages": ("bounds",), "scheduler": None,
            "workers": 1, "progress": False},
-          setup=_files, examples=6, seconds=120),
-    _stage_entry(reproduce.stage_bounds, examples=6),
-    _stage_entry(reproduce.stage_montecarlo, examples=6),
+          setup=_files, examples=4, seconds=120),
+    _stage_entry(reproduce.stage_bounds, examples=5),
+    _stage_entry(reproduce.stage_montecarlo, examples=3),
     _stage_entry(reproduce.stage_construction, examples=6),
-    _stage_entry(reproduce.stage_width_sweep, examples=4, slow_scale=True),
-    _stage_entry(reproduce.stage_frontier, examples=3, seconds=240, slow_scale=True),
+    _stage_entry(reproduce.stage_width_sweep, examples=2, slow_scale=True),
+    _stage_entry(reproduce.stage_frontier, examples=2, seconds=240, slow_scale=True),
 ]
 
 # ------------------------------------------------------------------------------ train callbacks
