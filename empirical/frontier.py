@@ -416,6 +416,13 @@ def summarise(rows, confidence=0.95):
         mask bits and its test accuracy with a t interval over seeds;
         ``differences``: per (model, budget) and pair in :data:`PAIRS`, the paired difference of
         test accuracy between the two chosen settings.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``rows`` is not a non-empty list of dicts with the keys run_frontier writes (a string
+        ``model``, ``kind`` in :data:`KINDS`, finite setting numbers, ``test_acc`` and any
+        ``val_acc`` in [0, 1]), or ``confidence`` is not in (0, 1).
     """
     import statistics
 
@@ -494,6 +501,14 @@ def run_frontier(configs, out, runs_dir=None, *, workers=1, scheduler=None, thre
     ``differences.csv`` (see :func:`summarise`); per-run records go to ``<out>/runs`` and the
     training run folders to ``runs_dir`` (default ``<out>/train_runs``). Returns the summary.
     ``progress`` and ``label``: run_sweep's progress bar of the training runs (off by default).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``configs`` is not a non-empty list of :class:`FrontierConfig`; a path is not a path or
+        names a file where a folder is needed; ``threads``, ``workers``, ``scheduler``,
+        ``metadata``, ``progress`` or ``label`` is out of range. All are checked before the
+        first folder is made.
     """
     from slt_theory.runs.provenance import write_text_atomic
     from slt_theory.runs.runstore import run_sweep

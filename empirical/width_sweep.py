@@ -374,6 +374,10 @@ def summarise(rows, config):
     optimistic). ``smallest_width`` is the smallest width whose chosen share is >= 1 - delta
     (None when no width of the grid reaches it), ``smallest_width_best`` the same for
     ``best_shares``.
+
+    ``rows`` is a list of :func:`run_one` results merged with their tasks and ``config`` a
+    :class:`WidthSweepConfig`; anything else (a missing key, a non-finite error) is an
+    InvalidParameterError.
     """
     settings = search_settings(config)
     rows = _check_rows(rows)
