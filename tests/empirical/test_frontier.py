@@ -178,9 +178,9 @@ def test_config_keeps_plain_numbers_and_bounds_the_grid():
                        freeze_ratios=(np.float64(0.5),), keep_shares=(np.float32(0.5),),
                        seeds=(np.int64(0),), epochs=np.int64(1), lr=np.float64(0.1))
     # numpy scalars were kept and broke the run-store keys ("int64 is not JSON serializable")
-    assert json.loads(json.dumps(frontier.tasks(c))) == frontier.tasks(TINY_MLP.__class__(
-        model="mlp", reference_width=8, depth=1, freeze_ratios=(0.5,), keep_shares=(0.5,),
-        seeds=(0,), epochs=1))
+    plain = FrontierConfig(model="mlp", reference_width=8, depth=1, freeze_ratios=(0.5,),
+                           keep_shares=(0.5,), seeds=(0,), epochs=1)
+    assert json.loads(json.dumps(frontier.tasks(c))) == frontier.tasks(plain)
     for kwargs in (dict(model="mlp", reference_width=frontier.MAX_MLP_WIDTH + 1),
                    dict(reference_width=1e308), dict(model="mlp", depth=10**30),
                    dict(epochs=2**70), dict(seeds=(2**70,))):
