@@ -345,8 +345,10 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
     """Run the stages and write ``<out>/README.md`` (tables and figures) and
     ``<out>/summary.json`` (what the run found, empirical.report.summary).
 
-    ``progress`` draws the labelled progress bars and the stage lines on stderr. Returns the
-    report folder.
+    ``scale`` is a name of :data:`SCALES`, ``stages`` a list or tuple of names of :data:`STAGES`;
+    ``progress`` draws the labelled progress bars and the stage lines on stderr. Every argument
+    is checked (InvalidParameterError) before the first folder is made. Returns the report
+    folder.
     """
     from .report import page, summary
 
