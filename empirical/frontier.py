@@ -51,6 +51,15 @@ PAIRS = (("frozen", "pruned"), ("frozen", "dense"), ("pruned", "dense"))
 # input shape of one example, per dataset the frontier knows how to size models for
 INPUT_SHAPES = {"digits32": (1, 32, 32), "digits": (64,), "cifar10": (3, 32, 32)}
 _ROUND = 10  # ratios are rounded so that 0.35000000000000003 and 0.35 are one setting
+# narrower_width builds every narrower source (MLP: each hidden width 1..reference; Conv6: each
+# factor j/256 up to the reference), so the reference is bounded to keep that search to a few
+# thousand model builds; the paper's largest are 256 units and 0.25.
+MAX_MLP_WIDTH = 4096
+MAX_CONV6_WIDTH = 16.0
+MAX_DEPTH = 1024
+MAX_SEED = 2**64 - 1  # the range torch.manual_seed takes
+# a typo such as 2**70 epochs would train for ever; the paper's scale trains 30
+MAX_EPOCHS = 100_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,9 +70,11 @@ class FrontierConfig:
     ----------
     model : {"conv6", "mlp"}
     reference_width : float
-        Conv6's width factor (channels times this), or the MLP's hidden units per layer.
+        Conv6's width factor (channels times this, at most :data:`MAX_CONV6_WIDTH`), or the
+        MLP's hidden units per layer (an integer, at most :data:`MAX_MLP_WIDTH`).
     depth : int
-        Hidden layers of the MLP (Conv6 has six convolutions and three linear layers).
+        Hidden layers of the MLP, 1..:data:`MAX_DEPTH` (Conv6 has six convolutions and three
+        linear layers).
     dataset : {"digits32", "digits", "cifar10"}
         ``digits32`` carries a validation split; for the others settings are chosen on test
         accuracy and the tables say so (``selected_on``).
@@ -76,7 +87,8 @@ class FrontierConfig:
     include_reference : bool
         Also run the dense source at the reference width (f = 0, N_ref bits).
     seeds, epochs, batch_size, optimizer, lr, momentum, weight_decay, schedule
-        The training recipe (defaults: the official Conv6 recipe's optimiser, shorter).
+        The training recipe (defaults: the official Conv6 recipe's optimiser, shorter); seeds
+        in 0..:data:`MAX_SEED`, epochs in 1..:data:`MAX_EPOCHS`.
     allocation, threshold, weight_init, score_init, scale_by_density
         How the source is drawn and searched (:class:`empirical.layers.SupermaskConfig`).
     """
@@ -109,35 +121,49 @@ class FrontierConfig:
         if self.model == "conv6" and len(INPUT_SHAPES[self.dataset]) != 3:
             raise InvalidParameterError(
                 f"model 'conv6' needs 32x32 images, not dataset {self.dataset!r}")
-        _validate.positive("reference_width", self.reference_width)
         if self.model == "mlp":
-            _validate.integer("reference_width", self.reference_width, minimum=1)
-        _validate.integer("depth", self.depth, minimum=1)
+            width = _validate.integer("reference_width", self.reference_width, minimum=1,
+                                      maximum=MAX_MLP_WIDTH)
+        else:
+            width = _validate.positive("reference_width", self.reference_width)
+            if width > MAX_CONV6_WIDTH:
+                raise InvalidParameterError(
+                    f"reference_width of Conv6 must be at most {MAX_CONV6_WIDTH}, got {width!r}")
+        object.__setattr__(self, "reference_width", width)
+        object.__setattr__(self, "depth",
+                           _validate.integer("depth", self.depth, minimum=1, maximum=MAX_DEPTH))
         for name in ("freeze_ratios", "keep_shares", "lock_shares", "seeds"):
             value = getattr(self, name)
             if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or not len(value):
                 raise InvalidParameterError(f"{name} must be a non-empty tuple, got {value!r}")
             object.__setattr__(self, name, tuple(value))
-        for f in self.freeze_ratios:
-            _validate.open_unit("freeze_ratios", f)
-        for k in self.keep_shares:
-            k = _validate.positive("keep_shares", k)
+        # the checked values are kept as plain Python numbers, so that tasks (and run-store
+        # keys) hold the same JSON whether the caller passed numpy or Python numbers
+        object.__setattr__(self, "freeze_ratios", tuple(
+            _validate.open_unit("freeze_ratios", f) for f in self.freeze_ratios))
+        keep = tuple(_validate.positive("keep_shares", k) for k in self.keep_shares)
+        for k in keep:
             if k > 1.0:
                 raise InvalidParameterError(f"keep_shares must lie in (0, 1], got {k!r}")
-        for s in self.lock_shares:
-            _validate.open_unit("lock_shares", s)
-        for s in self.seeds:
-            _validate.integer("seeds", s, minimum=0)
+        object.__setattr__(self, "keep_shares", keep)
+        object.__setattr__(self, "lock_shares", tuple(
+            _validate.open_unit("lock_shares", s) for s in self.lock_shares))
+        object.__setattr__(self, "seeds", tuple(
+            _validate.integer("seeds", s, minimum=0, maximum=MAX_SEED) for s in self.seeds))
         if len(set(self.seeds)) != len(self.seeds):
             raise InvalidParameterError(f"seeds must be distinct, got {self.seeds!r}")
-        _validate.integer("epochs", self.epochs, minimum=1)
-        _validate.integer("batch_size", self.batch_size, minimum=1)
+        object.__setattr__(self, "epochs", _validate.integer("epochs", self.epochs, minimum=1,
+                                                             maximum=MAX_EPOCHS))
+        object.__setattr__(self, "batch_size",
+                           _validate.integer("batch_size", self.batch_size, minimum=1))
         _validate.choice("optimizer", self.optimizer, {"sgd", "adamw"})
-        _validate.positive("lr", self.lr)
+        object.__setattr__(self, "lr", _validate.positive("lr", self.lr))
         if not 0.0 <= _validate.finite("momentum", self.momentum) < 1.0:
             raise InvalidParameterError(f"momentum must lie in [0, 1), got {self.momentum!r}")
         if _validate.finite("weight_decay", self.weight_decay) < 0.0:
             raise InvalidParameterError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
+        object.__setattr__(self, "momentum", float(self.momentum))
+        object.__setattr__(self, "weight_decay", float(self.weight_decay))
         _validate.choice("schedule", self.schedule, {"constant", "cosine"})
         _validate.choice("allocation", self.allocation, {"uniform", "erk", "epl", "igq"})
         _validate.choice("threshold", self.threshold, {"global", "layer"})
@@ -165,12 +191,23 @@ def n_weights(model: str, width, depth: int, dataset: str) -> int:
     return count_weights(build_model(model, **_model_kwargs(model, width, depth, dataset)))
 
 
+def _config(config):
+    """Refuse anything but a FrontierConfig (its fields were checked when it was made)."""
+    if not isinstance(config, FrontierConfig):
+        raise InvalidParameterError(f"config must be a FrontierConfig, got {config!r}")
+    return config
+
+
 def narrower_width(config: FrontierConfig, bits: float):
     """The width of a dense source whose weight count is closest to ``bits`` (ties: narrower).
 
     MLP: hidden units 1..reference_width. Conv6: width factors j/256, j = 1..256 * reference
     (channel counts are rounded per layer, so finer factors add no new networks at these sizes).
+    ``bits`` is a finite number >= 0 (a NaN would make every width "closest").
     """
+    _config(config)
+    if _validate.finite("bits", bits) < 0.0:
+        raise InvalidParameterError(f"bits must be a finite number >= 0, got {bits!r}")
     if config.model == "mlp":
         candidates = range(1, int(config.reference_width) + 1)
     else:
@@ -189,6 +226,7 @@ def settings(config: FrontierConfig):
 
     Keys: freeze_ratio, kind, width, prune_ratio, lock_ratio, keep_share, sparsity.
     """
+    _config(config)
     n_ref = n_weights(config.model, config.reference_width, config.depth, config.dataset)
     out = []
     budgets = ((0.0,) if config.include_reference else ()) + config.freeze_ratios
@@ -215,6 +253,7 @@ _RECIPE = ("model", "depth", "dataset", "epochs", "batch_size", "optimizer", "lr
 def tasks(config: FrontierConfig):
     """One JSON-serialisable task per (setting, seed): everything that changes the result and
     no path (so a run-store key does not depend on where the sweep writes)."""
+    _config(config)
     recipe = {k: getattr(config, k) for k in _RECIPE}
     return [{**recipe, **s, "seed": int(seed)} for s in settings(config) for seed in config.seeds]
 
@@ -247,23 +286,59 @@ def _validation_callback():
     return ValidationAccuracy()
 
 
+#: Most torch threads a run may ask for (more than any machine here has cores).
+MAX_THREADS = 1024
+_TASK_KEYS = _RECIPE + ("freeze_ratio", "kind", "width", "prune_ratio", "lock_ratio",
+                        "keep_share", "sparsity", "seed")
+
+
+def _check_task(task):
+    """A task of :func:`tasks`: a dict with every key, a known model and a depth the MLP can
+    have; the other values are checked by the hyperparameter classes that take them."""
+    if not isinstance(task, dict):
+        raise InvalidParameterError(f"task must be a dict made by tasks(), got {task!r}")
+    missing = [k for k in _TASK_KEYS if k not in task]
+    if missing:
+        raise InvalidParameterError(f"task lacks the key(s) {missing} (make tasks with tasks())")
+    return {**task, "model": _validate.choice("task['model']", task["model"], {"conv6", "mlp"}),
+            "depth": _validate.integer("task['depth']", task["depth"], minimum=1,
+                                       maximum=MAX_DEPTH),
+            "epochs": _validate.integer("task['epochs']", task["epochs"], minimum=1,
+                                        maximum=MAX_EPOCHS),
+            "seed": _validate.integer("task['seed']", task["seed"], minimum=0, maximum=MAX_SEED)}
+
+
 def run_task(task, runs_dir, threads=1, data_root=None):
     """Train one ticket through :func:`empirical.train.train`; returns its results.
 
     ``runs_dir``, ``threads`` and ``data_root`` are bound with :func:`functools.partial` by
     :func:`run_frontier`: they are not part of the task, so not of its run-store key.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``task`` is not a dict with every key :func:`tasks` writes, or a value is out of range
+        (checked by the hyperparameter classes before anything is written); ``threads`` is not
+        an integer in 1..:data:`MAX_THREADS`; a path is not a path.
     """
+    task = _check_task(task)
+    threads = _validate.integer("threads", threads, minimum=1, maximum=MAX_THREADS)
+    _validate.path("runs_dir", runs_dir)
+    if data_root is not None:
+        _validate.path("data_root", data_root)
+
     import torch
 
     from .init import InitSpec
     from .layers import SupermaskConfig
     from .train import DataHparams, ModelHparams, RunHparams, TrainHparams, train
 
-    torch.set_num_threads(int(threads))
     if task["model"] == "conv6":
-        model = ModelHparams("conv6", width=float(task["width"]), batch_norm=True)
+        model = ModelHparams("conv6", width=_validate.positive("width", task["width"]),
+                             batch_norm=True)
     else:
-        model = ModelHparams("mlp", hidden=(int(task["width"]),) * task["depth"], batch_norm=True)
+        width = _validate.integer("width", task["width"], minimum=1)
+        model = ModelHparams("mlp", hidden=(width,) * task["depth"], batch_norm=True)
     hp = RunHparams(
         DataHparams(task["dataset"], data_root=data_root, batch_size=task["batch_size"],
                     seed=task["seed"]),
@@ -277,6 +352,7 @@ def run_task(task, runs_dir, threads=1, data_root=None):
         TrainHparams(epochs=task["epochs"], optimizer=task["optimizer"], lr=task["lr"],
                      momentum=task["momentum"], weight_decay=task["weight_decay"],
                      schedule=task["schedule"], seed=task["seed"], amp=False))
+    torch.set_num_threads(threads)  # after every check: a refused task changes nothing
     r = train(hp, runs_dir, callbacks=[_validation_callback()], progress=False)
     final = r["final"]
     return {"mask_bits": r["n_free"], "n_weights": r["n_weights"],
@@ -292,6 +368,43 @@ def _setting_key(r):
             r["lock_ratio"], r["keep_share"])
 
 
+_ROW_NUMBERS = ("freeze_ratio", "width", "prune_ratio", "lock_ratio", "keep_share", "sparsity",
+                "mask_bits")
+
+
+def _accuracy(name, value):
+    value = _validate.finite(name, value)
+    if not 0.0 <= value <= 1.0:
+        raise InvalidParameterError(f"{name} must lie in [0, 1], got {value!r}")
+    return value
+
+
+def _check_rows(rows):
+    """The per-run rows as a list, each a dict with the keys :func:`summarise` reads: ``model``
+    a string, ``kind`` one of :data:`KINDS`, ``seed`` an integer, the setting's numbers finite,
+    ``test_acc`` (and ``val_acc`` unless None) in [0, 1]. Anything else is refused here rather
+    than as a KeyError or TypeError from deep in the tables."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise InvalidParameterError(
+            f"rows must be a non-empty list of per-run dicts (run_frontier's rows), got {rows!r}")
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise InvalidParameterError(f"rows[{i}] must be a dict, got {r!r}")
+        missing = [k for k in ("model", "kind", "seed", "test_acc", *_ROW_NUMBERS) if k not in r]
+        if missing:
+            raise InvalidParameterError(f"rows[{i}] lacks the key(s) {missing}")
+        if not isinstance(r["model"], str):
+            raise InvalidParameterError(f"rows[{i}]['model'] must be a string, got {r['model']!r}")
+        _validate.choice(f"rows[{i}]['kind']", r["kind"], KINDS)
+        _validate.integer(f"rows[{i}]['seed']", r["seed"])
+        for k in _ROW_NUMBERS:
+            _validate.finite(f"rows[{i}][{k!r}]", r[k])
+        _accuracy(f"rows[{i}]['test_acc']", r["test_acc"])
+        if r.get("val_acc") is not None:
+            _accuracy(f"rows[{i}]['val_acc']", r["val_acc"])
+    return list(rows)
+
+
 def summarise(rows, confidence=0.95):
     """Tables from the per-run rows (any number of models).
 
@@ -303,11 +416,18 @@ def summarise(rows, confidence=0.95):
         mask bits and its test accuracy with a t interval over seeds;
         ``differences``: per (model, budget) and pair in :data:`PAIRS`, the paired difference of
         test accuracy between the two chosen settings.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``rows`` is not a non-empty list of dicts with the keys run_frontier writes (a string
+        ``model``, ``kind`` in :data:`KINDS`, finite setting numbers, ``test_acc`` and any
+        ``val_acc`` in [0, 1]), or ``confidence`` is not in (0, 1).
     """
     import statistics
 
-    if not rows:
-        raise InvalidParameterError("summarise needs at least one run")
+    rows = _check_rows(rows)
+    confidence = _validate.open_unit("confidence", confidence)
     on_val = all(r.get("val_acc") is not None for r in rows)
     score = "val_acc" if on_val else "test_acc"
     groups = {}
@@ -381,10 +501,20 @@ def run_frontier(configs, out, runs_dir=None, *, workers=1, scheduler=None, thre
     ``differences.csv`` (see :func:`summarise`); per-run records go to ``<out>/runs`` and the
     training run folders to ``runs_dir`` (default ``<out>/train_runs``). Returns the summary.
     ``progress`` and ``label``: run_sweep's progress bar of the training runs (off by default).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``configs`` is not a non-empty list of :class:`FrontierConfig`; a path is not a path or
+        names a file where a folder is needed; ``threads``, ``workers``, ``scheduler``,
+        ``metadata``, ``progress`` or ``label`` is out of range. All are checked before the
+        first folder is made.
     """
     from slt_theory.runs.provenance import write_text_atomic
     from slt_theory.runs.runstore import run_sweep
 
+    if not isinstance(configs, (list, tuple)):
+        raise InvalidParameterError(f"configs must be a list of FrontierConfigs, got {configs!r}")
     configs = list(configs)
     for c in configs:
         if not isinstance(c, FrontierConfig):
@@ -393,8 +523,17 @@ def run_frontier(configs, out, runs_dir=None, *, workers=1, scheduler=None, thre
         raise InvalidParameterError("configs must not be empty")
     if any(c.dataset == "cifar10" for c in configs) and data_root is None:
         raise InvalidParameterError("dataset 'cifar10' needs data_root (no download happens)")
-    out = os.fspath(out)
-    runs_dir = os.path.join(out, "train_runs") if runs_dir is None else os.fspath(runs_dir)
+    # every argument is checked before run_sweep makes its first folder
+    out = _validate.path("out", out)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise InvalidParameterError(f"out must be a folder, got the file {out!r}")
+    runs_dir = os.path.join(out, "train_runs") if runs_dir is None else _validate.path(
+        "runs_dir", runs_dir)
+    if os.path.exists(runs_dir) and not os.path.isdir(runs_dir):
+        raise InvalidParameterError(f"runs_dir must be a folder, got the file {runs_dir!r}")
+    threads = _validate.integer("threads", threads, minimum=1, maximum=MAX_THREADS)
+    if data_root is not None:
+        data_root = _validate.path("data_root", data_root)
     all_tasks = [t for c in configs for t in tasks(c)]
     fn = functools.partial(run_task, runs_dir=runs_dir, threads=threads, data_root=data_root)
     table = run_sweep(fn, all_tasks, os.path.join(out, "runs"), scheduler=scheduler,

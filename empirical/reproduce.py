@@ -41,7 +41,7 @@ import sys
 import time
 
 import slt_theory
-from slt_theory import _display, bounds
+from slt_theory import _display, _validate, bounds
 from slt_theory.runs.executor import check_executor_arguments
 from slt_theory.runs.provenance import git_commit, write_text_atomic
 from slt_theory.runs.runstore import run_sweep
@@ -116,8 +116,32 @@ def _write_csv(path, rows):
 
 # ------------------------------------------------------------------------------------- stages
 
-def stage_bounds(out, scale, progress=True, **_):
+def _stage_arguments(out, scale, scheduler, workers, progress):
+    """Check what every stage takes before it writes anything; returns ``out`` as a Path (made
+    if new) and the :class:`Scale` (``scale`` is a Scale or the name of one in SCALES)."""
+    out = pathlib.Path(_validate.path("out", out))
+    if out.exists() and not out.is_dir():
+        raise slt_theory.InvalidParameterError(f"out must be a folder, got the file {str(out)!r}")
+    if not isinstance(scale, Scale):
+        scale = SCALES[_validate.choice("scale", scale, SCALES)]
+    check_executor_arguments(scheduler, workers)
+    if not isinstance(progress, bool):
+        raise slt_theory.InvalidParameterError(f"progress must be True or False, got {progress!r}")
+    out.mkdir(parents=True, exist_ok=True)
+    return out, scale
+
+
+def stage_bounds(out, scale, scheduler=None, workers=None, progress=True):
+    """The bounds over the scale's (eps, delta) grid and the LaTeX table of their expressions.
+
+    Every stage takes ``out`` (its folder, made if new), ``scale`` (a :class:`Scale` or the
+    name of one in :data:`SCALES`), ``scheduler`` and ``workers`` (the executor of its runs;
+    this stage computes in process) and ``progress`` (a bool), and refuses a bad one with an
+    InvalidParameterError before it writes anything.
+    """
     from tqdm import tqdm
+
+    out, scale = _stage_arguments(out, scale, scheduler, workers, progress)
 
     grid = [(delta, eps, p, l) for delta in scale.bounds_deltas for eps in scale.bounds_eps
             for p, l in SETTINGS + ((0.3, 0.3),)]
@@ -138,9 +162,11 @@ def stage_bounds(out, scale, progress=True, **_):
 
 
 def stage_montecarlo(out, scale, scheduler=None, workers=None, progress=True):
+    """The Monte Carlo n* next to the proved and calibrated bounds (arguments: stage_bounds)."""
     from slt_theory.bounds import calibration
     from slt_theory.montecarlo.tasks import required_samples_task
 
+    out, scale = _stage_arguments(out, scale, scheduler, workers, progress)
     tasks = [{"eps": e, "delta": 0.1, "prune_ratio": p, "lock_ratio": l, "trials": scale.mc_trials,
               "seed": 0} for e in scale.mc_eps for p, l in SETTINGS + ((0.3, 0.3),)]
     table = run_sweep(required_samples_task, tasks, out / "runs", scheduler=scheduler,
@@ -172,6 +198,7 @@ def stage_construction(out, scale, scheduler=None, workers=None, progress=True):
     """The constructive ticket for each target of TARGETS at the width sweep's eps and delta."""
     from slt_theory.construction.tasks import construction_task
 
+    out, scale = _stage_arguments(out, scale, scheduler, workers, progress)
     tasks = [{"widths": list(dims), "width": w, "eps": eps, "prune_ratio": p, "lock_ratio": l,
               "seeds": scale.construction_seeds}
              for dims, settings in TARGETS.values() for eps in scale.sweep_eps for p, l in settings
@@ -228,6 +255,7 @@ def stage_width_sweep(out, scale, scheduler=None, workers=None, construction_row
     """Edge-Popup over widths and search settings for each target of TARGETS."""
     from .width_sweep import SEARCH_KEYS, WidthSweepConfig, run_one, summarise, sweep_tasks
 
+    out, scale = _stage_arguments(out, scale, scheduler, workers, progress)
     configs = {name: WidthSweepConfig(
         target_widths=dims, widths=scale.sweep_widths, seeds=scale.sweep_seeds,
         steps=scale.sweep_steps, keep_shares=scale.sweep_keep_shares,
@@ -277,6 +305,7 @@ def stage_frontier(out, scale, scheduler=None, workers=None, progress=True):
     folders live in ``<out>/train_runs``; no path enters a run-store key."""
     from .frontier import FrontierConfig, run_frontier
 
+    out, scale = _stage_arguments(out, scale, scheduler, workers, progress)
     common = dict(freeze_ratios=scale.frontier_freeze_ratios,
                   keep_shares=scale.frontier_keep_shares, lock_shares=scale.frontier_lock_shares,
                   seeds=tuple(range(scale.frontier_seeds)), epochs=scale.frontier_epochs)
@@ -316,13 +345,17 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
     """Run the stages and write ``<out>/README.md`` (tables and figures) and
     ``<out>/summary.json`` (what the run found, empirical.report.summary).
 
-    ``progress`` draws the labelled progress bars and the stage lines on stderr. Returns the
-    report folder.
+    ``scale`` is a name of :data:`SCALES`, ``stages`` a list or tuple of names of :data:`STAGES`;
+    ``progress`` draws the labelled progress bars and the stage lines on stderr. Every argument
+    is checked (InvalidParameterError) before the first folder is made. Returns the report
+    folder.
     """
     from .report import page, summary
 
-    if scale not in SCALES:
-        raise slt_theory.InvalidParameterError(f"scale must be one of {sorted(SCALES)}, got {scale!r}")
+    scale = _validate.choice("scale", scale, SCALES)
+    if isinstance(stages, str) or not isinstance(stages, (list, tuple)):
+        raise slt_theory.InvalidParameterError(
+            f"stages must be a list of stage names ({', '.join(STAGES)}), got {stages!r}")
     stages = tuple(stages)
     for s in stages:
         if s not in STAGES:
@@ -334,7 +367,7 @@ def reproduce(out="report", scale="quick", stages=STAGES, scheduler=None, worker
         raise slt_theory.InvalidParameterError(f"progress must be True or False, got {progress!r}")
     # every argument is checked before the first folder is made (nothing left behind on refusal)
     check_executor_arguments(scheduler, workers)
-    out = pathlib.Path(out)
+    out = pathlib.Path(_validate.path("out", out))
     if out.exists() and not out.is_dir():
         raise slt_theory.InvalidParameterError(
             f"out must be a folder (new or a previous report to resume), got the file {str(out)!r}")

@@ -264,8 +264,9 @@ def train(hp: RunHparams, runs_dir="runs", callbacks: Sequence[Callback] | None 
     Parameters
     ----------
     callbacks
-        Extra callbacks, run after the built-in :class:`Evaluate` and :class:`SelectBest` and
-        before :class:`MetricsLog` and :class:`Checkpoint`.
+        Extra callbacks (a list of :class:`Callback` instances), run after the built-in
+        :class:`Evaluate` and :class:`SelectBest` and before :class:`MetricsLog` and
+        :class:`Checkpoint`.
     device
         ``"auto"`` or None (CUDA when available), ``"cpu"``, ``"cuda"``, ``"cuda:N"``. A CUDA
         device that is absent is an InvalidParameterError, raised before any file is written.
@@ -296,6 +297,9 @@ def train(hp: RunHparams, runs_dir="runs", callbacks: Sequence[Callback] | None 
         stop_after = count("stop_after", stop_after, 1)
     workers = count("workers", workers, 0)
     check_device_name(device)
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise InvalidParameterError(
+            f"callbacks must be a list of Callback instances or None, got {callbacks!r}")
     callbacks = list(callbacks or ())
     for cb in callbacks:
         if not isinstance(cb, Callback):

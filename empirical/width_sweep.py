@@ -33,12 +33,21 @@ import math
 import numpy as np
 
 from slt_theory import _validate
-from slt_theory.errors import InvalidParameterError
+from slt_theory.errors import InvalidParameterError, ResourceLimitError
 
 __all__ = ["WidthSweepConfig", "target_weights", "target_forward", "sphere_points", "run_one",
            "sweep_tasks", "search_settings", "summarise", "SEARCH_KEYS"]
 
 SEARCH_KEYS = ("keep_share", "threshold", "steps")
+# Bounds on the work of one run (run_one draws steps x batch inputs and holds a source of hidden
+# width ``width``): far past every scale of `slt reproduce` (2,000 steps, 256 inputs, width 4,096),
+# low enough that a typo is refused instead of running for days or exhausting memory.
+MAX_STEPS = 10**6
+MAX_BATCH = 2**20
+MAX_WIDTH = 2**20
+MAX_SEED = 2**64 - 1  # the range torch.manual_seed takes
+#: Most numbers sphere_points returns ((m + 2d) x d doubles: 512 MiB).
+MAX_SPHERE_ENTRIES = 2**26
 
 
 def _tuple(name, value):
@@ -95,9 +104,9 @@ class WidthSweepConfig:
         for i, w in enumerate(self.target_widths):
             _validate.integer(f"target_widths[{i}]", w, minimum=1)
         for i, w in enumerate(self.widths):
-            _validate.integer(f"widths[{i}]", w, minimum=1)
+            _validate.integer(f"widths[{i}]", w, minimum=1, maximum=MAX_WIDTH)
         for s in self.seeds:
-            _validate.integer("seeds", s, minimum=0)
+            _validate.integer("seeds", s, minimum=0, maximum=MAX_SEED)
         for e in self.eps_values:
             _validate.open_unit("eps_values", e)
         _validate.open_unit("delta", self.delta)
@@ -111,27 +120,68 @@ class WidthSweepConfig:
         for t in self.thresholds:
             _validate.choice("thresholds", t, {"global", "layer"})
         for s in self.steps:
-            _validate.integer("steps", s, minimum=1)
-        _validate.integer("batch", self.batch, minimum=1)
+            _validate.integer("steps", s, minimum=1, maximum=MAX_STEPS)
+        _validate.integer("batch", self.batch, minimum=1, maximum=MAX_BATCH)
         _validate.positive("lr", self.lr)
         _validate.integer("test_points", self.test_points, minimum=1)
+        _check_sphere_size(self.target_widths[0], self.test_points)
 
     @property
     def depth(self):
         return len(self.target_widths) - 1
 
 
+def _config(config):
+    if not isinstance(config, WidthSweepConfig):
+        raise InvalidParameterError(f"config must be a WidthSweepConfig, got {config!r}")
+    return config
+
+
 def target_weights(target_widths, seed):
     """W_1..W_l of the target of seed ``seed``: exactly the target the construction's
     ``success_probability`` draws for that seed (entries U[-1, 1], each layer divided by
-    max(1, its spectral norm))."""
+    max(1, its spectral norm)). ``target_widths`` and ``seed`` are checked as
+    ``TargetNetwork.random`` checks them (InvalidParameterError)."""
     from slt_theory.construction import TargetNetwork
 
-    return [np.asarray(w) for w in TargetNetwork.random(tuple(target_widths), seed=int(seed)).weights]
+    seed = _validate.integer("seed", seed, minimum=0)
+    return [np.asarray(w) for w in TargetNetwork.random(target_widths, seed=seed).weights]
+
+
+def _matrix(name, value, ndim=2):
+    """A finite real array of ``ndim`` dimensions, as float64 (refused otherwise)."""
+    try:
+        a = np.asarray(value)
+    except (ValueError, TypeError):  # a ragged list
+        raise InvalidParameterError(
+            f"{name} must be a {ndim}-D array of real numbers, got {value!r}") from None
+    if a.dtype.kind not in "iuf" or a.ndim != ndim or a.size == 0:
+        raise InvalidParameterError(
+            f"{name} must be a non-empty {ndim}-D array of real numbers, got {value!r}")
+    a = a.astype(np.float64)
+    if not np.isfinite(a).all():
+        raise InvalidParameterError(f"{name} must hold finite numbers, got {value!r}")
+    return a
 
 
 def target_forward(mats, x):
-    """f(x) = W_l relu(... relu(W_1 x)), rows of x are inputs."""
+    """f(x) = W_l relu(... relu(W_1 x)), rows of x are inputs.
+
+    ``mats`` is a non-empty list of finite 2-D arrays W_i of shapes (d_i, d_{i-1}) that chain,
+    ``x`` a finite 2-D array with d_0 columns; anything else is an InvalidParameterError.
+    """
+    if not isinstance(mats, (list, tuple)) or not mats:
+        raise InvalidParameterError(f"mats must be a non-empty list of 2-D arrays, got {mats!r}")
+    mats = [_matrix(f"mats[{i}]", w) for i, w in enumerate(mats)]
+    for i in range(1, len(mats)):
+        if mats[i].shape[1] != mats[i - 1].shape[0]:
+            raise InvalidParameterError(
+                f"mats must chain: mats[{i}] has shape {mats[i].shape}, mats[{i - 1}] "
+                f"{mats[i - 1].shape}")
+    x = _matrix("x", x)
+    if x.shape[1] != mats[0].shape[1]:
+        raise InvalidParameterError(
+            f"x must have {mats[0].shape[1]} columns (d_0 of mats[0]), got shape {x.shape}")
     h = x
     for i, w in enumerate(mats):
         h = h @ w.T
@@ -156,7 +206,14 @@ def sphere_points(d, m, seed=0):
     >>> p = sphere_points(2, 8)
     >>> p.shape, bool(np.allclose(np.linalg.norm(p, axis=1), 1.0))
     ((8, 2), True)
+
+    ``d`` and ``m`` are integers >= 1, ``seed`` >= 0; more than :data:`MAX_SPHERE_ENTRIES`
+    numbers ((m + 2d) d) is a ResourceLimitError.
     """
+    d = _validate.integer("d", d, minimum=1)
+    m = _validate.integer("m", m, minimum=1)
+    seed = _validate.integer("seed", seed, minimum=0)
+    _check_sphere_size(d, m)
     if d == 1:
         return np.array([[1.0], [-1.0]])
     if d == 2:
@@ -167,14 +224,23 @@ def sphere_points(d, m, seed=0):
     return np.concatenate([_sphere(rng, m, d), eye, -eye])
 
 
+def _check_sphere_size(d, m):
+    if (m + 2 * d) * d > MAX_SPHERE_ENTRIES:
+        raise ResourceLimitError(
+            f"sphere_points(d={d}, m={m}) would hold (m + 2d) d = {(m + 2 * d) * d:,} numbers; "
+            f"at most {MAX_SPHERE_ENTRIES:,} are allowed (lower test_points)")
+
+
 def search_settings(config):
     """The search settings of the grid, as dicts with the keys of :data:`SEARCH_KEYS`."""
+    _config(config)
     return [{"keep_share": k, "threshold": t, "steps": int(s)}
             for k in config.keep_shares for t in config.thresholds for s in config.steps]
 
 
 def sweep_tasks(config):
     """One task dict per (prune_ratio, lock_ratio, width, seed, search setting)."""
+    _config(config)
     base = {"target_widths": list(config.target_widths), "batch": config.batch, "lr": config.lr,
             "test_points": config.test_points}
     return [
@@ -182,6 +248,26 @@ def sweep_tasks(config):
         for p, l in config.freeze_settings for w in config.widths for s in config.seeds
         for search in search_settings(config)
     ]
+
+
+_TASK_KEYS = ("target_widths", "batch", "lr", "test_points", "prune_ratio", "lock_ratio", "width",
+              "seed", *SEARCH_KEYS)
+
+
+def _check_task(task):
+    """A task of :func:`sweep_tasks`: a dict with every key, whose values pass the checks of a
+    one-point :class:`WidthSweepConfig` (so a task is held to the same ranges as a grid)."""
+    if not isinstance(task, dict):
+        raise InvalidParameterError(f"task must be a dict made by sweep_tasks(), got {task!r}")
+    missing = [k for k in _TASK_KEYS if k not in task]
+    if missing:
+        raise InvalidParameterError(f"task lacks the key(s) {missing} (make tasks with sweep_tasks())")
+    WidthSweepConfig(
+        target_widths=task["target_widths"], widths=(task["width"],), seeds=(task["seed"],),
+        freeze_settings=((task["prune_ratio"], task["lock_ratio"]),),
+        keep_shares=(task["keep_share"],), thresholds=(task["threshold"],),
+        steps=(task["steps"],), batch=task["batch"], lr=task["lr"],
+        test_points=task["test_points"])
 
 
 def run_one(task):
@@ -193,7 +279,14 @@ def run_one(task):
         ``error``: sup l2 error on the test points; ``val_mse``: mean squared error on 1,024
         fresh inputs of the training distribution (what chooses the search setting);
         ``sparsity``: the ticket's fraction of weights removed.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``task`` is not a dict with the keys :func:`sweep_tasks` writes, or a value is outside
+        what :class:`WidthSweepConfig` allows.
     """
+    _check_task(task)
     import torch
 
     from .init import InitSpec
@@ -249,6 +342,28 @@ def _share(errors, eps):
     return sum(e <= eps for e in errors) / len(errors) if errors else math.nan
 
 
+def _check_rows(rows):
+    """The rows of :func:`run_one` (with their task's keys) as a list: dicts holding the keys
+    :func:`summarise` reads, the grid's values hashable and comparable, ``error`` and
+    ``val_mse`` finite numbers."""
+    if not isinstance(rows, (list, tuple)):
+        raise InvalidParameterError(f"rows must be a list of run_one rows, got {rows!r}")
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise InvalidParameterError(f"rows[{i}] must be a dict, got {r!r}")
+        missing = [k for k in ("prune_ratio", "lock_ratio", "width", *SEARCH_KEYS, "error",
+                               "val_mse") if k not in r]
+        if missing:
+            raise InvalidParameterError(f"rows[{i}] lacks the key(s) {missing}")
+        for k in ("prune_ratio", "lock_ratio", "width", "keep_share", "steps", "error",
+                  "val_mse"):
+            _validate.finite(f"rows[{i}][{k!r}]", r[k])
+        if not isinstance(r["threshold"], str):
+            raise InvalidParameterError(
+                f"rows[{i}]['threshold'] must be a string, got {r['threshold']!r}")
+    return list(rows)
+
+
 def summarise(rows, config):
     """Per (setting, eps): the smallest width whose chosen search setting reaches eps.
 
@@ -259,8 +374,13 @@ def summarise(rows, config):
     optimistic). ``smallest_width`` is the smallest width whose chosen share is >= 1 - delta
     (None when no width of the grid reaches it), ``smallest_width_best`` the same for
     ``best_shares``.
+
+    ``rows`` is a list of :func:`run_one` results merged with their tasks and ``config`` a
+    :class:`WidthSweepConfig`; anything else (a missing key, a non-finite error) is an
+    InvalidParameterError.
     """
     settings = search_settings(config)
+    rows = _check_rows(rows)
     out = []
     for p, l in config.freeze_settings:
         chosen, by_width = {}, {}

@@ -183,7 +183,10 @@ def test_train_checks_its_own_arguments(tmp_path):
                           (dict(stop_after=0), "stop_after"), (dict(workers=-1), "workers"),
                           (dict(device="tpu"), "device"), (dict(provenance={"a": {1, 2}}),
                                                            "provenance"),
-                          (dict(callbacks=[print]), "callbacks")]:
+                          (dict(callbacks=[print]), "callbacks"),
+                          # not a list: a Callback or 3 was a TypeError (not iterable)
+                          (dict(callbacks=T.Callback()), "callbacks"),
+                          (dict(callbacks=3), "callbacks")]:
         with pytest.raises(InvalidParameterError, match=match):
             T.train(hparams(), **{"runs_dir": tmp_path / "runs", **kwargs}, progress=False)
     assert not (tmp_path / "runs").exists()

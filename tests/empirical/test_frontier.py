@@ -165,3 +165,87 @@ def test_digits32_is_digits_upsampled_with_a_held_out_validation_split():
     assert np.array_equal(again.extra["y_val"], big.extra["y_val"])
     with pytest.raises(InvalidParameterError):
         data.digits32(val_fraction=1.0)
+
+
+# ------------------------------------------------------------------ issue-12 fuzz regressions
+
+def test_config_keeps_plain_numbers_and_bounds_the_grid():
+    import json
+
+    import numpy as np
+
+    c = FrontierConfig(model="mlp", reference_width=np.int64(8), depth=np.int64(1),
+                       freeze_ratios=(np.float64(0.5),), keep_shares=(np.float32(0.5),),
+                       seeds=(np.int64(0),), epochs=np.int64(1), lr=np.float64(0.1))
+    # numpy scalars were kept and broke the run-store keys ("int64 is not JSON serializable")
+    plain = FrontierConfig(model="mlp", reference_width=8, depth=1, freeze_ratios=(0.5,),
+                           keep_shares=(0.5,), seeds=(0,), epochs=1)
+    assert json.loads(json.dumps(frontier.tasks(c))) == frontier.tasks(plain)
+    for kwargs in (dict(model="mlp", reference_width=frontier.MAX_MLP_WIDTH + 1),
+                   dict(reference_width=1e308), dict(model="mlp", depth=10**30),
+                   dict(epochs=2**70), dict(seeds=(2**70,))):
+        with pytest.raises(InvalidParameterError):
+            FrontierConfig(**kwargs)
+
+
+@pytest.mark.parametrize("fn", [frontier.settings, frontier.tasks,
+                                lambda c: frontier.narrower_width(c, 100.0)])
+@pytest.mark.parametrize("config", [None, "mlp", {}, SupermaskConfig()])
+def test_grid_functions_refuse_what_is_not_a_config(fn, config):
+    with pytest.raises(InvalidParameterError, match="FrontierConfig"):
+        fn(config)
+
+
+@pytest.mark.parametrize("bits", [float("nan"), -1.0, None, "100"])
+def test_narrower_width_refuses_bad_bits(bits):
+    # NaN made every width "closest" and returned the narrowest silently
+    with pytest.raises(InvalidParameterError, match="bits"):
+        frontier.narrower_width(TINY_MLP, bits)
+
+
+def _rows():
+    return [dict(t, mask_bits=10, test_acc=0.5 + 0.1 * t["seed"], val_acc=0.5)
+            for t in frontier.tasks(TINY_MLP)]
+
+
+@pytest.mark.parametrize("change", [
+    lambda rows: "rows", lambda rows: [], lambda rows: [{}], lambda rows: rows + [3],
+    lambda rows: [dict(r, test_acc=float("nan")) for r in rows],
+    lambda rows: [dict(r, test_acc="0.5") for r in rows],
+    lambda rows: [dict(r, kind="nope") for r in rows],
+    lambda rows: [dict(r, model=["mlp"]) for r in rows],
+    lambda rows: [{k: v for k, v in r.items() if k != "test_acc"} for r in rows]])
+def test_summarise_refuses_malformed_rows(change):
+    assert frontier.summarise(_rows())["frontier"]  # the good rows pass
+    with pytest.raises(InvalidParameterError, match="rows"):
+        frontier.summarise(change(_rows()))
+    with pytest.raises(InvalidParameterError, match="confidence"):
+        frontier.summarise(_rows(), confidence=1.0)
+
+
+@pytest.mark.parametrize("task, kwargs", [
+    (None, {}), ({}, {}), ("task", {}), (dict(frontier.tasks(TINY_MLP)[0], depth=2**70), {}),
+    (dict(frontier.tasks(TINY_MLP)[0], epochs=2**70), {}),
+    (dict(frontier.tasks(TINY_MLP)[0], width="8"), {}),
+    (frontier.tasks(TINY_MLP)[0], {"threads": 0}), (frontier.tasks(TINY_MLP)[0], {"threads": 2**70}),
+    (frontier.tasks(TINY_MLP)[0], {"data_root": 3})])
+def test_run_task_refuses_before_writing(tmp_path, task, kwargs):
+    import torch
+
+    threads = torch.get_num_threads()
+    with pytest.raises(InvalidParameterError):
+        frontier.run_task(task, tmp_path / "runs", **kwargs)
+    assert not (tmp_path / "runs").exists()
+    assert torch.get_num_threads() == threads  # a refused task changes nothing
+
+
+@pytest.mark.parametrize("configs, kwargs", [
+    (TINY_MLP, {}), ([TINY_MLP], {"threads": 0}), ([TINY_MLP], {"out": "README.md"}),
+    ([TINY_MLP], {"out": None}), ([TINY_MLP], {"runs_dir": 3}), ([TINY_MLP], {"data_root": b"x"})])
+def test_run_frontier_refuses_before_writing(tmp_path, monkeypatch, configs, kwargs):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("mine\n")
+    kwargs = {"out": "res", **kwargs}
+    with pytest.raises(InvalidParameterError):
+        frontier.run_frontier(configs, kwargs.pop("out"), **kwargs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]

@@ -10,7 +10,10 @@ import pytest
 pytest.importorskip("torch")
 
 from empirical.cli import main  # noqa: E402
-from empirical.reproduce import FIGURE_MODULES, STAGES, TARGETS, reproduce  # noqa: E402
+from empirical.reproduce import (  # noqa: E402
+    FIGURE_MODULES, STAGES, TARGETS, reproduce, stage_bounds, stage_construction, stage_frontier,
+    stage_montecarlo, stage_width_sweep,
+)
 from slt_theory.bounds import latex_table  # noqa: E402
 from slt_theory.errors import InvalidParameterError  # noqa: E402
 
@@ -102,3 +105,44 @@ def test_an_existing_file_is_not_a_report_folder(tmp_path):
     with pytest.raises(InvalidParameterError, match="out must be a folder"):
         reproduce(target, scale="smoke", stages=("bounds",))
     assert target.read_text() == "mine\n" and sorted(tmp_path.iterdir()) == [target]
+
+
+@pytest.mark.parametrize("kwargs", [{"scale": ["smoke"]}, {"scale": {"smoke": 1}},
+                                    {"stages": None}, {"stages": "bounds"}, {"stages": 3}])
+def test_unhashable_or_non_list_arguments_are_refused(tmp_path, kwargs):
+    # a list as the scale was a TypeError (unhashable), None as stages a TypeError
+    with pytest.raises(InvalidParameterError):
+        reproduce(tmp_path / "r", **kwargs)
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("out", [None, 3, "a\0b", b"r"])
+def test_a_bad_out_is_refused(tmp_path, monkeypatch, out):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidParameterError, match="out"):
+        reproduce(out, scale="smoke", stages=("bounds",))
+    assert list(tmp_path.iterdir()) == []
+
+
+STAGE_FUNCTIONS = [stage_bounds, stage_montecarlo, stage_construction, stage_width_sweep,
+                   stage_frontier]
+
+
+@pytest.mark.parametrize("stage", STAGE_FUNCTIONS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("kwargs", [{"scale": "nope"}, {"scale": None}, {"out": None},
+                                    {"out": "README.md"}, {"progress": "no"}, {"workers": 0},
+                                    {"scheduler": "not-an-address"}])
+def test_a_stage_refuses_before_it_makes_its_folder(tmp_path, monkeypatch, stage, kwargs):
+    # a stage took only a Path and a Scale: a str out or a scale name was a TypeError
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("mine\n")
+    kwargs = {"out": "st", "scale": "smoke", "workers": 1, "progress": False, **kwargs}
+    with pytest.raises(InvalidParameterError):
+        stage(kwargs.pop("out"), kwargs.pop("scale"), **kwargs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+
+def test_a_stage_takes_a_str_folder_and_a_scale_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = stage_bounds("new/bounds", "smoke", progress=False)
+    assert (tmp_path / "new" / "bounds" / "bounds.csv").is_file() and len(rows) == 4

@@ -11,7 +11,7 @@ from empirical.width_sweep import (  # noqa: E402
     sweep_tasks, target_forward, target_weights,
 )
 from slt_theory.construction import TargetNetwork  # noqa: E402
-from slt_theory.errors import InvalidParameterError  # noqa: E402
+from slt_theory.errors import InvalidParameterError, ResourceLimitError  # noqa: E402
 
 TINY = WidthSweepConfig(widths=(8, 16), seeds=(0, 1), steps=15,
                         freeze_settings=((0.0, 0.0), (0.25, 0.25)))
@@ -98,3 +98,70 @@ def test_summary_chooses_the_setting_on_validation_not_on_the_test_error():
 def test_bad_config(kwargs):
     with pytest.raises(InvalidParameterError):
         WidthSweepConfig(**kwargs)
+
+
+# ------------------------------------------------------------------ issue-12 fuzz regressions
+
+@pytest.mark.parametrize("fn", [search_settings, sweep_tasks, lambda c: summarise([], c)])
+@pytest.mark.parametrize("config", [None, "x", {}, 3])
+def test_grid_functions_refuse_what_is_not_a_config(fn, config):
+    with pytest.raises(InvalidParameterError, match="WidthSweepConfig"):
+        fn(config)
+
+
+def _task_rows(config):
+    return [dict(t, error=0.01, val_mse=0.001, sparsity=0.5) for t in sweep_tasks(config)]
+
+
+@pytest.mark.parametrize("change", [
+    lambda rows: None, lambda rows: "rows", lambda rows: [{}], lambda rows: rows + [None],
+    lambda rows: [dict(r, val_mse=float("nan")) for r in rows],
+    lambda rows: [dict(r, error="0.1") for r in rows],
+    lambda rows: [dict(r, width=["8"]) for r in rows],
+    lambda rows: [{k: v for k, v in r.items() if k != "error"} for r in rows]])
+def test_summarise_refuses_malformed_rows(change):
+    assert summarise(_task_rows(TINY), TINY)  # the good rows pass
+    with pytest.raises(InvalidParameterError, match="rows"):
+        summarise(change(_task_rows(TINY)), TINY)
+
+
+@pytest.mark.parametrize("widths, seed", [(None, 0), (3, 0), ((2, 2), None), ((2, 2), -1),
+                                          ((2, 2), float("nan")), ((2, 2), "1")])
+def test_target_weights_refuses_bad_input(widths, seed):
+    with pytest.raises(InvalidParameterError):
+        target_weights(widths, seed)
+
+
+def test_target_forward_checks_its_arrays_and_keeps_its_value():
+    mats = target_weights((2, 3, 1), 4)
+    x = np.random.default_rng(0).standard_normal((5, 2))
+    plain = np.maximum(x @ mats[0].T, 0.0) @ mats[1].T
+    assert np.array_equal(target_forward(mats, x), plain)
+    for bad_mats, bad_x in [([], x), (None, x), ([[1.0, 2.0]], x), (mats[::-1], x),
+                            ([np.full((3, 2), np.nan), mats[1]], x), (mats, np.ones((5, 3))),
+                            (mats, np.ones(2)), (mats, [[np.nan, 1.0]]), (mats, "ab"),
+                            (mats, [[1.0], [2.0, 3.0]])]:
+        with pytest.raises(InvalidParameterError):
+            target_forward(bad_mats, bad_x)
+
+
+@pytest.mark.parametrize("d, m, seed, error", [
+    (0, 8, 0, InvalidParameterError), (3, "8", 0, InvalidParameterError),
+    (3, 8, -1, InvalidParameterError), (3, 8, None, InvalidParameterError),
+    (3, 2**40, 0, ResourceLimitError), (2**40, 8, 0, ResourceLimitError)])
+def test_sphere_points_refuses_bad_or_huge_requests(d, m, seed, error):
+    with pytest.raises(error):
+        sphere_points(d, m, seed)
+
+
+@pytest.mark.parametrize("change", [
+    {"steps": 2**70}, {"batch": 2**40}, {"seed": 2**70}, {"seed": "0"}, {"width": 2**40},
+    {"target_widths": None}, {"test_points": 2**40}, {"threshold": "row"}])
+def test_run_one_refuses_a_bad_task_before_training(change):
+    task = dict(sweep_tasks(TINY)[0], **change)
+    with pytest.raises(InvalidParameterError):
+        run_one(task)
+    with pytest.raises(InvalidParameterError, match="lacks"):
+        run_one({k: v for k, v in sweep_tasks(TINY)[0].items() if k != "steps"})
+    with pytest.raises(InvalidParameterError, match="dict"):
+        run_one([sweep_tasks(TINY)[0]])
