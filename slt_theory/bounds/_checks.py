@@ -13,22 +13,32 @@ from ..errors import InvalidParameterError, ResourceLimitError
 MAX_POINTS = 2**14
 
 
+def brief(value, limit=120):
+    """``repr(value)`` cut to about ``limit`` characters (an array of a million values in an
+    error message helps nobody)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = getattr(value, "size", None) or (len(value) if hasattr(value, "__len__") else "?")
+    return f"{text[:limit - 20]}... ({type(value).__name__} of {size} values)"
+
+
 def counts(name, value, minimum=0, maximum=2**53, max_size=MAX_POINTS, ndim=1):
     """An integer or an array of integers in [minimum, maximum] (floats with integer values are
     accepted), as a float ndarray: at least 1-D and at most ``ndim``-D (``None``: any), at most
     ``max_size`` values (ResourceLimitError beyond)."""
     if isinstance(value, (str, bytes)):
         raise InvalidParameterError(f"{name} must be an integer or an array of integers, got "
-                                    f"{value!r}")
+                                    f"{brief(value)}")
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError):  # a ragged list, an object numpy cannot hold
         raise InvalidParameterError(
-            f"{name} must be an integer or an array of integers, got {value!r}") from None
+            f"{name} must be an integer or an array of integers, got {brief(value)}") from None
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
                                  or np.issubdtype(arr.dtype, np.floating)):
         raise InvalidParameterError(
-            f"{name} must be an integer or an array of integers, got {value!r}")
+            f"{name} must be an integer or an array of integers, got {brief(value)}")
     if ndim is not None and arr.ndim > ndim:
         raise InvalidParameterError(f"{name} must have at most {ndim} dimension(s), got shape "
                                     f"{arr.shape}")
@@ -39,7 +49,7 @@ def counts(name, value, minimum=0, maximum=2**53, max_size=MAX_POINTS, ndim=1):
     if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr))
                      or np.any(arr < minimum) or np.any(arr > maximum)):
         raise InvalidParameterError(
-            f"{name} must hold integers in [{minimum}, {maximum:,}] only, got {value!r}")
+            f"{name} must hold integers in [{minimum}, {maximum:,}] only, got {brief(value)}")
     return np.atleast_1d(arr.astype(float))
 
 

@@ -184,7 +184,7 @@ def _check_pmf(pmf):
         raise InvalidParameterError(
             "pmf must be a law on the grid (from slot_pmf): a 1-D float array of odd size <= "
             f"{MAX_PMF_SIZE:,} (values j * grid, j = -J..J), finite, >= 0 and summing to 1, got "
-            f"{pmf!r}")
+            f"{_checks.brief(pmf)}")
     return arr
 
 
@@ -326,13 +326,13 @@ def offset_sum_cdf(n, pmf, thresholds, grid=GRID):
             or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating))):
         raise InvalidParameterError(
             f"thresholds must be a real number or a non-empty 1-D array of them, got "
-            f"{thresholds!r}")
+            f"{_checks.brief(thresholds)}")
     if arr.size > _checks.MAX_POINTS:
         raise ResourceLimitError(f"thresholds holds {arr.size:,} values; at most "
                                  f"{_checks.MAX_POINTS:,} are taken in one call")
     arr = np.atleast_1d(arr.astype(float))
     if not np.all(np.isfinite(arr)):
-        raise InvalidParameterError(f"thresholds must be finite, got {thresholds!r}")
+        raise InvalidParameterError(f"thresholds must be finite, got {_checks.brief(thresholds)}")
     _check_window(float(arr.min()), float(arr.max()), grid)
     return _offset_sum_cdf(n, pmf, arr, grid)
 

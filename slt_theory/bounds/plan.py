@@ -69,7 +69,7 @@ def samples_failure(ns, eps_value, prune_ratio, lock_ratio, window_failure=None,
         For a value outside these ranges (ResourceLimitError past the size limit).
     """
     ns = _checks.counts("ns", ns, maximum=N_MAX)
-    eps_value = _validate.open_unit("eps", eps_value)
+    eps_value = _validate.open_unit("eps_value", eps_value)
     prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
     return _samples_failure(ns, eps_value, prune_ratio, lock_ratio,
                             _checks.window_failure(window_failure),
@@ -123,8 +123,8 @@ def smallest_samples(eps_value, delta_value, prune_ratio, lock_ratio, window_fai
     InvalidParameterError
         For a value outside these ranges, and when no n up to N_MAX meets delta.
     """
-    eps_value = _validate.open_unit("eps", eps_value)
-    delta_value = _validate.open_unit("delta", delta_value)
+    eps_value = _validate.open_unit("eps_value", eps_value)
+    delta_value = _validate.open_unit("delta_value", delta_value)
     prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
     window_failure = _checks.window_failure(window_failure)
     return _smallest(
@@ -298,7 +298,7 @@ def width_plan(shape, delta_value, window_failure=None):
         For a value outside these ranges, and when no width up to N_MAX meets delta.
     """
     shape = _check_shape(shape)
-    delta_value = _validate.open_unit("delta", delta_value)
+    delta_value = _validate.open_unit("delta_value", delta_value)
     window_failure = _checks.window_failure(window_failure)
     cache = {}
 

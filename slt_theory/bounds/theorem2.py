@@ -49,15 +49,16 @@ _RHO = float(RHO_PROVED)
 _N_MAX = 10**12
 
 
-def _check_window(eps_value, a_value, radius=None):
-    """Theorem 2'' asks a in [1/2, 1], eps in (0, 2a) and R >= a (finite)."""
+def _check_window(eps_value, a_value, radius=None, with_radius=False):
+    """Theorem 2'' asks a in [1/2, 1], eps in (0, 2a) and R >= a (finite; checked when
+    ``with_radius``)."""
     a_value = _checks.interval("a_value", a_value, 0.5, 1.0)
     eps_value = _validate.positive("eps_value", eps_value)
     if eps_value >= 2.0 * a_value:
         raise InvalidParameterError(
             f"eps_value must lie in (0, 2 a_value) = (0, {2.0 * a_value!r}) (Theorem 2''), got "
             f"{eps_value!r}")
-    if radius is not None:
+    if with_radius:
         radius = _validate.finite("radius", radius)
         if radius < a_value:
             raise InvalidParameterError(
@@ -83,7 +84,7 @@ def _check_groups(groups):
                 or np.isneginf(mgf).any()):
             raise InvalidParameterError(
                 f"groups[{i}].log_mgf must be a float array of log E exp(-s H) on S_GRID "
-                f"(shape {S_GRID.shape}, no NaN; +inf where infinite), got {mgf!r}")
+                f"(shape {S_GRID.shape}, no NaN; +inf where infinite), got {_checks.brief(mgf)}")
     return list(groups)
 
 
@@ -275,7 +276,7 @@ def frozen_failure(ns, groups, eps_value, a_value, radius=1.0, window_failure=No
     ns = _checks.counts("ns", ns, maximum=_N_MAX)
     groups = _check_groups(groups)
     _covering_group(groups)
-    eps_value, a_value, radius = _check_window(eps_value, a_value, radius)
+    eps_value, a_value, radius = _check_window(eps_value, a_value, radius, with_radius=True)
     return _frozen_failure(ns, groups, eps_value, a_value, radius,
                            _checks.window_failure(window_failure))
 

@@ -67,14 +67,18 @@ def assign_blocks(first_state, block_size):
             or not np.isin(first_state, codes).all()):
         raise InvalidParameterError(
             f"first_state must be a 2-D integer array of FreezeState codes {codes} with at least "
-            f"one column (input), got "
-            f"{first_state!r}")
+            f"one column (input), got {_brief(first_state)}")
     if first_state.shape[0] != first_state.shape[1] * block_size:
         raise InvalidParameterError(
             f"first_state must have d_{{i-1}} * block_size = {first_state.shape[1]} * "
             f"{block_size} rows (one block of n_i neurons per input), got shape "
             f"{first_state.shape}")
     return _assign_blocks(first_state, block_size)
+
+
+def _brief(value, limit=120):
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 20]}... ({type(value).__name__})"
 
 
 def _assign_blocks(first_state, block_size):

@@ -298,6 +298,12 @@ def test_a_window_past_the_fft_limit_is_refused_before_allocating(n, bottom, top
         cal.sum_distribution(n, _W, bottom, top)
 
 
+def test_a_refused_long_array_is_named_briefly():
+    with pytest.raises(InvalidParameterError, match="pmf") as err:
+        cal.sum_distribution(3, _W * 2, 0.0, 1.0)
+    assert len(str(err.value)) < 400
+
+
 def test_checked_entries_give_the_numbers_of_the_cores():
     assert cal.slot_probabilities("width", 0.2, 0.1) == cal._slot_probabilities("width", 0.2, 0.1)
     assert np.array_equal(cal.slot_pmf(np.str_("uniform"), 0.5, 0.25), _W)

@@ -253,6 +253,7 @@ _BAD_INPUT = [
     (theorem2.chernoff_tail, ([40], 0.25, _one_group(log_mgf=np.zeros(3))), "log_mgf"),
     (theorem2.chernoff_tail, ([40], 0.25, _one_group(log_mgf=np.full(650, np.nan))), "log_mgf"),
     (theorem2.frozen_failure, ([40], _UNIFORM, 0.1, 0.75, 0.5), "radius"),   # R >= a
+    (theorem2.frozen_failure, ([40], _UNIFORM, 0.1, 0.75, None), "radius"),  # was a TypeError
     # a model without a covering group (a = 1 for product terms): was a bare ValueError
     (theorem2.frozen_failure, ([40], models.product_model(0.0, 0.0, 1.0), 0.1, 1.0), "covering"),
     (theorem2.frozen_failure, ([40], _UNIFORM + _UNIFORM, 0.1, 0.75), "covering"),
