@@ -250,8 +250,16 @@ def _chernoff_tail(ns, t_value, groups):
     if t_value <= 0.0 and all(g.nonnegative for g in groups):
         return np.zeros_like(ns)
     per_unit = sum(g.per_unit * (g.log_mgf + LOG_MGF_MARGIN) for g in groups)
-    exponent = (S_GRID * t_value)[None, :] + ns[:, None] * per_unit[None, :]
-    return np.exp(np.minimum(exponent.min(axis=1), 0.0))
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge |t| overflows to +-inf: its limit
+        exponent = (S_GRID * t_value)[None, :] + ns[:, None] * per_unit[None, :]
+        best = exponent.min(axis=1)
+    undefined = np.isnan(best)
+    if undefined.any():
+        # 0 * inf (n = 0 where log M(s) = inf) or -inf + inf: such an s is charged the trivial
+        # bound 1 (exponent +inf); every other s still gives a valid bound (Lemma 9)
+        rows = exponent[undefined]
+        best[undefined] = np.where(np.isnan(rows), np.inf, rows).min(axis=1)
+    return np.exp(np.minimum(best, 0.0))
 
 
 def frozen_failure(ns, groups, eps_value, a_value, radius=1.0, window_failure=None):

@@ -224,6 +224,7 @@ def test_fast_binomial_functions_match_an_exact_sum(k, n, q):
 # --- input checks of the public back ends (issue 12) ----------------------------------------
 
 _UNIFORM = models.uniform_model(0.2, 0.1, 0.75)
+S_GRID_SIZE = theorem2.S_GRID.size
 
 
 def _one_group(**changes):
@@ -271,6 +272,19 @@ def test_generic_cover_term_refuses_a_table_past_its_memory_limit():
     with pytest.raises(ResourceLimitError, match="binomial table"):
         theorem2.cover_failure(np.arange(2**14), 1.0, 1e-200, 1.0,
                                theorem2.closed_form_window_failure)
+
+
+def test_chernoff_tail_is_a_number_where_log_mgf_is_infinite_and_n_is_0():
+    # log M(s) = inf beyond s_600: at n = 0 (0 * inf) and at t = -1e308 (-inf + inf) the tail was
+    # NaN; such an s is charged 1, and the bound is min over the other s of exp(s t) M(s)^n
+    finite = 600
+    log_mgf = np.where(np.arange(S_GRID_SIZE) >= finite, np.inf, _UNIFORM[0].log_mgf)
+    groups = _one_group(log_mgf=log_mgf)
+    assert theorem2.chernoff_tail([0], -0.5, groups)[0] == pytest.approx(
+        math.exp(-0.5 * theorem2.S_GRID[finite - 1]), rel=1e-12)
+    assert theorem2.chernoff_tail([0], 0.5, groups)[0] == 1.0
+    assert theorem2.chernoff_tail([3], -1e308, groups)[0] == 0.0
+    assert theorem2.chernoff_tail([3], 1e308, groups)[0] == 1.0
 
 
 def test_checked_entries_give_the_numbers_of_the_cores():
