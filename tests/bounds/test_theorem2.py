@@ -228,7 +228,8 @@ S_GRID_SIZE = theorem2.S_GRID.size
 
 
 def _one_group(**changes):
-    values = dict(per_unit=1, cover_prob=0.5, log_mgf=_UNIFORM[0].log_mgf, nonnegative=False)
+    values = {"per_unit": 1, "cover_prob": 0.5, "log_mgf": _UNIFORM[0].log_mgf,
+              "nonnegative": False}
     values.update(changes)
     return [theorem2.SlotGroup(**values)]
 

@@ -34,7 +34,7 @@ GOOD_MGF = UNIFORM[0].log_mgf
 
 
 def _group(**changes):
-    values = dict(per_unit=1, cover_prob=0.5, log_mgf=GOOD_MGF, nonnegative=False)
+    values = {"per_unit": 1, "cover_prob": 0.5, "log_mgf": GOOD_MGF, "nonnegative": False}
     values.update(changes)
     return [SlotGroup(**values)]
 
