@@ -47,7 +47,8 @@ import numpy as np
 from scipy import stats
 
 from .. import _validate
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, ResourceLimitError
+from . import _checks
 
 __all__ = [
     "EVENTS", "FITTED_RANGE", "CalibratedSamples", "calibrated_failure", "calibrated_samples",
@@ -74,6 +75,17 @@ _TAIL_LOG = 40.0
 P0_MIN_FAILURES = 30
 P0_TAIL_MIN, P0_TAIL_MAX = 0.0, 0.05
 _TOL = 1e-12
+#: Laws of the free values (the values of EVENTS).
+LAWS = ("product", "uniform")
+#: Finest grid step the slot law takes (2 * 2**16 + 1 bins).
+GRID_MIN = 2.0**-16
+#: Largest pmf (number of bins) and FFT window (grid points) of the sum's law: the FFT holds about
+#: four arrays of 2**22 doubles (128 MB); Model C at its n_max (20,000) needs 2**17.
+MAX_PMF_SIZE = 2**20 + 1
+MAX_FFT_SIZE = 2**22
+#: Largest K of :func:`p0_table` (its tail is filled in a Python loop: 3 s per law at 10**5 on
+#: a loaded core; the calibration uses K <= 20,000).
+P0_K_MAX = 10**5
 
 
 # --------------------------------------------------------------------------- value laws
@@ -105,7 +117,19 @@ def slot_probabilities(event, prune_ratio, lock_ratio):
 
     >>> slot_probabilities("width", 0.0, 0.0)
     (0.5, 0.0)
+
+    Raises
+    ------
+    InvalidParameterError
+        For an event not in :data:`EVENTS`, or ratios not >= 0 with a sum < 1.
     """
+    event = _validate.choice("event", event, tuple(EVENTS))
+    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
+    return _slot_probabilities(event, prune_ratio, lock_ratio)
+
+
+def _slot_probabilities(event, prune_ratio, lock_ratio):
+    """:func:`slot_probabilities` for checked arguments."""
     if event == "samples":
         return 1.0 - prune_ratio - lock_ratio, lock_ratio
     return 0.5 * ((1.0 - prune_ratio) ** 2 - lock_ratio ** 2), 0.5 * lock_ratio ** 2
@@ -120,7 +144,52 @@ def slot_pmf(law, q_free, q_locked, grid=GRID):
     >>> w = slot_pmf("uniform", 0.5, 0.25)
     >>> round(float(w.sum()), 12)
     1.0
+
+    Parameters
+    ----------
+    law : {"uniform", "product"}
+    q_free, q_locked : float in [0, 1], q_free + q_locked <= 1
+    grid : float in [GRID_MIN, 1]
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges.
     """
+    law = _validate.choice("law", law, LAWS)
+    q_free = _checks.probability("q_free", q_free)
+    q_locked = _checks.probability("q_locked", q_locked)
+    if q_free + q_locked > 1.0 + _TOL:
+        raise InvalidParameterError(
+            f"q_free + q_locked must be <= 1 (probabilities of one slot), got {q_free!r} + "
+            f"{q_locked!r}")
+    return _slot_pmf(law, q_free, q_locked, _check_grid(grid))
+
+
+def _check_grid(grid):
+    return _checks.interval("grid", grid, GRID_MIN, 1.0)
+
+
+def _check_pmf(pmf):
+    """A grid law: a 1-D float array of odd size (values j grid, j = -J..J), finite, >= 0,
+    summing to 1."""
+    try:
+        arr = np.asarray(pmf)
+    except (ValueError, TypeError):
+        arr = None
+    if (arr is None or arr.ndim != 1 or arr.size % 2 != 1 or arr.size > MAX_PMF_SIZE
+            or arr.dtype == bool or not np.issubdtype(arr.dtype, np.floating)
+            or not np.all(np.isfinite(arr)) or np.any(arr < 0)
+            or abs(float(arr.sum()) - 1.0) > 1e-9):
+        raise InvalidParameterError(
+            "pmf must be a law on the grid (from slot_pmf): a 1-D float array of odd size <= "
+            f"{MAX_PMF_SIZE:,} (values j * grid, j = -J..J), finite, >= 0 and summing to 1, got "
+            f"{_checks.brief(pmf)}")
+    return arr
+
+
+def _slot_pmf(law, q_free, q_locked, grid=GRID):
+    """:func:`slot_pmf` for checked arguments."""
     j_max = round(1.0 / grid)
     edges = (np.arange(-j_max, j_max + 2) - 0.5) * grid
     edges[0], edges[-1] = -1.0, 1.0
@@ -151,10 +220,48 @@ def sum_distribution(n, pmf, bottom, top, grid=GRID):
     The FFT window holds [bottom, top] and all but 2 exp(-40) of the mass of S_n (Bernstein's
     inequality), clipped to the support of S_n; FFT round-off below 0 is set to 0. The twin,
     repeated ``np.convolve``, is held to this by tests/bounds/test_calibration.py.
+
+    Parameters
+    ----------
+    n : int in [0, 10**12]
+    pmf : 1-D float ndarray of odd size
+        A law on the grid (from :func:`slot_pmf`): finite, >= 0, summing to 1.
+    bottom, top : float, bottom <= top
+        With |bottom|, |top| <= 2**53 grid.
+    grid : float in [GRID_MIN, 1]
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges; ResourceLimitError when the FFT window would hold
+        more than MAX_FFT_SIZE points.
     """
+    n = _validate.integer("n", n, minimum=0, maximum=10**12)
+    pmf = _check_pmf(pmf)
+    grid = _check_grid(grid)
+    bottom, top = _check_window(bottom, top, grid)
+    return _sum_distribution(n, pmf, bottom, top, grid)
+
+
+def _check_window(bottom, top, grid):
+    bottom = _validate.finite("bottom", bottom)
+    top = _validate.finite("top", top)
+    if bottom > top:
+        raise InvalidParameterError(f"bottom must be <= top, got {bottom!r} > {top!r}")
+    limit = 2.0**53 * grid
+    if max(abs(bottom), abs(top)) > limit:
+        raise InvalidParameterError(
+            f"bottom and top must lie in [-2**53 grid, 2**53 grid] = [{-limit!r}, {limit!r}], "
+            f"got {bottom!r}, {top!r}")
+    return bottom, top
+
+
+def _sum_distribution(n, pmf, bottom, top, grid=GRID):
+    """:func:`sum_distribution` for checked arguments."""
     j_max = (pmf.size - 1) // 2
     if n == 0:
         k0, k1 = min(0, math.floor(bottom / grid)), max(0, math.ceil(top / grid))
+        _fft_size(k1 - k0 + 1, n, bottom, top)
         part = np.zeros(k1 - k0 + 1)
         part[-k0] = 1.0
         return k0, part, 0.0
@@ -166,7 +273,7 @@ def sum_distribution(n, pmf, bottom, top, grid=GRID):
     half = math.sqrt(2 * _TAIL_LOG * n) * sd + (2.0 / 3.0) * _TAIL_LOG * 2 * j_max
     lo = max(math.floor(min(n * mean - half, bottom / grid) - 2), -n * j_max)
     hi = min(math.ceil(max(n * mean + half, top / grid) + 2), n * j_max)
-    size = 1 << max(hi - lo, pmf.size).bit_length()
+    size = _fft_size(1 << max(hi - lo, pmf.size).bit_length(), n, bottom, top)
     padded = np.zeros(size)
     padded[j % size] = pmf
     dist = np.fft.irfft(np.fft.rfft(padded) ** n, size)
@@ -176,6 +283,15 @@ def sum_distribution(n, pmf, bottom, top, grid=GRID):
     return k0, np.clip(dist[np.arange(k0, k1 + 1) % size], 0.0, None), below
 
 
+def _fft_size(size, n, bottom, top):
+    """Refuse a window of more than MAX_FFT_SIZE points before it is allocated."""
+    if size > MAX_FFT_SIZE:
+        raise ResourceLimitError(
+            f"the law of S_n at n={n!r} between bottom={bottom!r} and top={top!r} needs a window "
+            f"of {size:,} grid points, more than MAX_FFT_SIZE = {MAX_FFT_SIZE:,}")
+    return size
+
+
 def offset_sum_cdf(n, pmf, thresholds, grid=GRID):
     """P(S_n < c) for each c in ``thresholds`` (S_n as in :func:`sum_distribution`), each grid
     mass spread uniformly over its bin (so the CDF is continuous in c).
@@ -183,9 +299,47 @@ def offset_sum_cdf(n, pmf, thresholds, grid=GRID):
     >>> w = slot_pmf("uniform", 1.0, 0.0)           # X^+ of X ~ U[-1, 1]: P(X^+ < 1/2) = 3/4
     >>> round(float(offset_sum_cdf(1, w, [0.5])[0]), 6)
     0.75
+
+    Parameters
+    ----------
+    n, pmf, grid
+        As :func:`sum_distribution`.
+    thresholds : float or non-empty 1-D array_like of floats
+        Finite, within [-2**53 grid, 2**53 grid]; at most ``_checks.MAX_POINTS`` values.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges (ResourceLimitError as :func:`sum_distribution`).
     """
-    thresholds = np.atleast_1d(np.asarray(thresholds, dtype=float))
-    lo, part, below = sum_distribution(n, pmf, float(thresholds.min()), float(thresholds.max()),
+    n = _validate.integer("n", n, minimum=0, maximum=10**12)
+    pmf = _check_pmf(pmf)
+    grid = _check_grid(grid)
+    if isinstance(thresholds, (str, bytes)):
+        arr = None
+    else:
+        try:
+            arr = np.asarray(thresholds)
+        except (ValueError, TypeError):
+            arr = None
+    if (arr is None or arr.ndim > 1 or arr.size == 0 or arr.dtype == bool
+            or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating))):
+        raise InvalidParameterError(
+            f"thresholds must be a real number or a non-empty 1-D array of them, got "
+            f"{_checks.brief(thresholds)}")
+    if arr.size > _checks.MAX_POINTS:
+        raise ResourceLimitError(f"thresholds holds {arr.size:,} values; at most "
+                                 f"{_checks.MAX_POINTS:,} are taken in one call")
+    arr = np.atleast_1d(arr.astype(float))
+    if not np.all(np.isfinite(arr)):
+        raise InvalidParameterError(f"thresholds must be finite, got {_checks.brief(thresholds)}")
+    _check_window(float(arr.min()), float(arr.max()), grid)
+    return _offset_sum_cdf(n, pmf, arr, grid)
+
+
+def _offset_sum_cdf(n, pmf, thresholds, grid=GRID):
+    """:func:`offset_sum_cdf` for checked arguments (thresholds a 1-D float array)."""
+    lo, part, below = _sum_distribution(n, pmf, float(thresholds.min()), float(thresholds.max()),
                                        grid)
     # each grid mass spread uniformly over its bin [(i - 1/2) grid, (i + 1/2) grid], so the CDF is
     # linear inside a bin and continuous in c
@@ -265,7 +419,27 @@ def p0_table(law, eps, k_max):
     >>> p = p0_table("uniform", 0.01, 40)
     >>> bool(p[0] == 1.0 and (np.diff(p) <= 0).all() and p[40] < 1e-3)
     True
+
+    Parameters
+    ----------
+    law : {"uniform", "product"}
+    eps : float > 0
+        Within the table's eps range (an InvalidParameterError names it otherwise).
+    k_max : int in [0, P0_K_MAX]
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges.
     """
+    law = _validate.choice("law", law, LAWS)
+    eps = _validate.positive("eps", eps)
+    k_max = _validate.integer("k_max", k_max, minimum=0, maximum=P0_K_MAX)
+    return _p0_table(law, eps, k_max)
+
+
+def _p0_table(law, eps, k_max):
+    """:func:`p0_table` for checked arguments."""
     grid, logs = _p0_grid(law, int(k_max))
     if not grid[0] * (1 - _TOL) <= eps <= grid[-1] * (1 + _TOL):
         raise InvalidParameterError(f"eps={eps!r} is outside the P0 table {grid!r} of law {law!r}")
@@ -285,9 +459,9 @@ def _side_failure(n, eps, law, q_free, q_locked, theta, p0):
     h = 0.0
     if q_locked > 0.0:
         m = (theta[0] + theta[1] * math.log2(1.0 / eps)) / max(1.0, n * q_free)
-        c = 1.0 + m
-        with_lock = offset_sum_cdf(n, slot_pmf(law, q_free, q_locked), [c])[0]
-        without = offset_sum_cdf(n, slot_pmf(law, q_free, 0.0), [c])[0]
+        c = np.array([1.0 + m])
+        with_lock = _offset_sum_cdf(n, _slot_pmf(law, q_free, q_locked), c)[0]
+        without = _offset_sum_cdf(n, _slot_pmf(law, q_free, 0.0), c)[0]
         h = min(1.0, max(0.0, 2.0 * (with_lock - without)))
     return 1.0 - (1.0 - g) * (1.0 - h)
 
@@ -295,9 +469,9 @@ def _side_failure(n, eps, law, q_free, q_locked, theta, p0):
 def model_failure(n, eps, prune_ratio, lock_ratio, event, theta, p0=None):
     """The failure probability of Model C at n (parameters given; used by the fit)."""
     law = EVENTS[event]
-    q_free, q_locked = slot_probabilities(event, prune_ratio, lock_ratio)
+    q_free, q_locked = _slot_probabilities(event, prune_ratio, lock_ratio)
     if p0 is None:
-        p0 = p0_table(law, eps, n)
+        p0 = _p0_table(law, eps, n)
     side = _side_failure(n, eps, law, q_free, q_locked, theta, p0)
     return side if event == "samples" else 1.0 - (1.0 - side) ** 2
 
@@ -373,7 +547,7 @@ def _calibrated(event, eps, delta, prune_ratio, lock_ratio):
     theta, kappa = par["theta"], par["kappa"]
     law = EVENTS[event]
     n_max = int(par["n_max"])
-    p0 = p0_table(law, eps, n_max)
+    p0 = _p0_table(law, eps, n_max)
 
     @functools.cache
     def fail(n):
@@ -381,8 +555,8 @@ def _calibrated(event, eps, delta, prune_ratio, lock_ratio):
 
     # fewer than log2(1/eps) free values never cover (docs/theory.md, Proposition 1): start the
     # search where that many are expected
-    start = max(1, math.floor(math.log2(1.0 / eps) / slot_probabilities(event, prune_ratio,
-                                                                         lock_ratio)[0]))
+    start = max(1, math.floor(math.log2(1.0 / eps) / _slot_probabilities(event, prune_ratio,
+                                                                          lock_ratio)[0]))
     fit = _smallest_n(fail, delta, n_max, start)
     n = _smallest_n(lambda m: kappa * fail(m), delta, n_max, fit)
     formula = (f"smallest n with {kappa:.3g} * P_model(n) <= delta; Model C ({event}, {law} law): "

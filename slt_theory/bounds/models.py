@@ -12,6 +12,8 @@ cover block, ``A_UNIFORM`` / ``A_PRODUCT`` hold the windows tried).
 
 import numpy as np
 
+from .. import _validate
+from . import _checks
 from .expressions import evaluate
 from .theorem2 import SlotGroup, log_mgf_on_grid
 
@@ -22,10 +24,37 @@ __all__ = ["A_PRODUCT", "A_UNIFORM", "product_model", "stuck_probability", "unif
 A_UNIFORM = tuple(np.round(np.linspace(0.5, 1.0, 11), 10))
 #: Cover windows tried for product terms (a = 1 leaves no uniform component: a log(1/a) = 0).
 A_PRODUCT = tuple(np.round(np.linspace(0.5, 0.95, 10), 10))
+#: Largest layer width d_{i-1}, d_i the models take (construction._common.MAX_SOURCE_WEIGHTS:
+#: no source for a wider layer can be drawn).
+MAX_LAYER_WIDTH = 2**25
+
+
+def _check_layer(d_in, d_out):
+    return (_validate.integer("d_in", d_in, minimum=1, maximum=MAX_LAYER_WIDTH),
+            _validate.integer("d_out", d_out, minimum=1, maximum=MAX_LAYER_WIDTH))
 
 
 def uniform_model(prune_ratio, lock_ratio, a_value):
-    """Theorem 3'': one slot per sample; the free samples with |x| <= a form the cover block."""
+    """Theorem 3'': one slot per sample; the free samples with |x| <= a form the cover block.
+
+    Parameters
+    ----------
+    prune_ratio, lock_ratio : float >= 0, sum < 1
+    a_value : float in [1/2, 1]
+        The cover window (Theorem 3'').
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges.
+    """
+    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
+    a_value = _checks.interval("a_value", a_value, 0.5, 1.0)
+    return _uniform_model(prune_ratio, lock_ratio, a_value)
+
+
+def _uniform_model(prune_ratio, lock_ratio, a_value):
+    """:func:`uniform_model` for checked arguments."""
     free = 1.0 - prune_ratio - lock_ratio
     log_mgf = log_mgf_on_grid("UNIFORM_SLOT_MGF", a=float(a_value), p_prune=float(prune_ratio),
                               p_lock=float(lock_ratio))
@@ -51,7 +80,27 @@ def product_model(prune_ratio, lock_ratio, a_value, d_in=1, d_out=1):
     block with probability a log(1/a) (Lemma 6). Other slots ((d_in - 1) n_i neurons of the other
     blocks, Theorem 5(C) only): re-assigned here when their only locked incoming weight comes
     from this input (OTHER_FREE / OTHER_LOCKED); they only extend.
+
+    Parameters
+    ----------
+    prune_ratio, lock_ratio : float >= 0, sum < 1
+    a_value : float in [1/2, 1]
+        The cover window (at a = 1 no term is in the cover block: a log(1/a) = 0).
+    d_in, d_out : int in [1, MAX_LAYER_WIDTH]
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges.
     """
+    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
+    a_value = _checks.interval("a_value", a_value, 0.5, 1.0)
+    d_in, d_out = _check_layer(d_in, d_out)
+    return _product_model(prune_ratio, lock_ratio, a_value, d_in, d_out)
+
+
+def _product_model(prune_ratio, lock_ratio, a_value, d_in=1, d_out=1):
+    """:func:`product_model` for checked arguments."""
     phi_b, kappa_b = _side_probabilities(prune_ratio, lock_ratio, d_out >= 2)
     shape = {"d_{i-1}": d_in, "p_lock": lock_ratio}
     home_free = float(evaluate("HOME_FREE", phi=phi_b, **shape))
@@ -74,7 +123,25 @@ def product_model(prune_ratio, lock_ratio, a_value, d_in=1, d_out=1):
 
 
 def stuck_probability(lock_ratio, d_in, d_out):
-    """Proposition 3 (a): P(a neuron has >= 2 locked incoming and >= 1 locked outgoing weights)."""
+    """Proposition 3 (a): P(a neuron has >= 2 locked incoming and >= 1 locked outgoing weights).
+
+    Parameters
+    ----------
+    lock_ratio : float in [0, 1)
+    d_in, d_out : int in [1, MAX_LAYER_WIDTH]
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges.
+    """
+    lock_ratio = _validate.ratio("lock_ratio", lock_ratio)
+    d_in, d_out = _check_layer(d_in, d_out)
+    return _stuck_probability(lock_ratio, d_in, d_out)
+
+
+def _stuck_probability(lock_ratio, d_in, d_out):
+    """:func:`stuck_probability` for checked arguments."""
     if lock_ratio == 0.0 or d_in < 2:
         return 0.0
     return float(evaluate("STUCK_NEURON", p_lock=lock_ratio, **{"d_{i-1}": d_in, "d_i": d_out}))

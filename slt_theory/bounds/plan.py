@@ -16,9 +16,10 @@ import numpy as np
 
 from .. import _validate
 from ..errors import InvalidParameterError
+from . import _checks
 from .expressions import RHO_PROVED, evaluate
-from .models import A_PRODUCT, A_UNIFORM, product_model, stuck_probability, uniform_model
-from .theorem2 import frozen_failure
+from .models import A_PRODUCT, A_UNIFORM, _product_model, _stuck_probability, _uniform_model
+from .theorem2 import _frozen_failure
 
 __all__ = [
     "N_MAX", "NetworkShape", "WidthPlan", "network_failure", "samples_failure", "smallest_samples",
@@ -50,12 +51,37 @@ def window_samples(eps_value, delta_value, half_width=1.0, rho_value=None):
 # ---------------------------------------------------------------------------------------------
 def samples_failure(ns, eps_value, prune_ratio, lock_ratio, window_failure=None, detail=False):
     """Theorem 3'': the proved failure probability at n samples (vectorised over n), the best
-    cover window a of ``A_UNIFORM``. With ``detail=True`` also the window used per n."""
-    ns = np.atleast_1d(np.asarray(ns, dtype=float))
+    cover window a of ``A_UNIFORM``. With ``detail=True`` also the window used per n.
+
+    Parameters
+    ----------
+    ns : int or 1-D array_like of ints in [0, N_MAX]
+        At most ``_checks.MAX_POINTS`` values.
+    eps_value : float in (0, 1)
+    prune_ratio, lock_ratio : float >= 0, sum < 1
+    window_failure : None or callable w(K, eps_over_a)
+        Theorem 1's window failure (None: its closed form), e.g. a certificate.
+    detail : bool
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges (ResourceLimitError past the size limit).
+    """
+    ns = _checks.counts("ns", ns, maximum=N_MAX)
+    eps_value = _validate.open_unit("eps_value", eps_value)
+    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
+    return _samples_failure(ns, eps_value, prune_ratio, lock_ratio,
+                            _checks.window_failure(window_failure),
+                            _checks.flag("detail", detail))
+
+
+def _samples_failure(ns, eps_value, prune_ratio, lock_ratio, window_failure=None, detail=False):
+    """:func:`samples_failure` for checked arguments (ns a 1-D float array)."""
     best, where = np.ones_like(ns), np.full(ns.shape, np.nan)
     for a_value in A_UNIFORM:
-        value = frozen_failure(ns, uniform_model(prune_ratio, lock_ratio, a_value), eps_value,
-                               a_value, 1.0, window_failure)
+        value = _frozen_failure(ns, _uniform_model(prune_ratio, lock_ratio, a_value), eps_value,
+                                a_value, 1.0, window_failure)
         where = np.where(value < best, a_value, where)
         best = np.minimum(best, value)
     return (best, where) if detail else best
@@ -84,9 +110,25 @@ def _smallest(fn, delta_value, what):
 
 def smallest_samples(eps_value, delta_value, prune_ratio, lock_ratio, window_failure=None):
     """Theorem 3'': the smallest n whose proved failure bound is <= delta; every larger n is
-    covered as well (the bound is non-increasing in n, Proposition 5)."""
+    covered as well (the bound is non-increasing in n, Proposition 5).
+
+    Parameters
+    ----------
+    eps_value, delta_value : float in (0, 1)
+    prune_ratio, lock_ratio : float >= 0, sum < 1
+    window_failure : None or callable w(K, eps_over_a)
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges, and when no n up to N_MAX meets delta.
+    """
+    eps_value = _validate.open_unit("eps_value", eps_value)
+    delta_value = _validate.open_unit("delta_value", delta_value)
+    prune_ratio, lock_ratio = _validate.freeze_split(prune_ratio, lock_ratio)
+    window_failure = _checks.window_failure(window_failure)
     return _smallest(
-        lambda ns: samples_failure(ns, eps_value, prune_ratio, lock_ratio, window_failure),
+        lambda ns: _samples_failure(np.asarray(ns, dtype=float), eps_value, prune_ratio, lock_ratio, window_failure),
         delta_value,
         f"no number of samples up to N_MAX = {N_MAX:.0e} meets Theorem 3'' at eps={eps_value!r}, "
         f"delta={delta_value!r}, prune_ratio={prune_ratio!r}, lock_ratio={lock_ratio!r}: the "
@@ -136,15 +178,23 @@ class NetworkShape:
         return tuple(max(1, width // d) for d in self.widths[:-1])
 
 
+def _check_shape(shape):
+    if not isinstance(shape, NetworkShape):
+        raise InvalidParameterError(
+            f"shape must be a NetworkShape (NetworkShape.of(eps, prune_ratio, lock_ratio, depth, "
+            f"widths)), got {shape!r}")
+    return shape
+
+
 def _instance_failure(ns, shape, key, window_failure):
     """One (output, input, side) instance of the layers of shape ``key``: Theorem 2'' with the
     product model, the best cover window of A_PRODUCT."""
     d_in, d_out = key
     best = np.ones(len(ns))
     for a_value in A_PRODUCT:
-        model = product_model(shape.prune_ratio, shape.lock_ratio, a_value, d_in, d_out)
-        best = np.minimum(best, frozen_failure(ns, model, shape.entry_eps[key], a_value, 1.0,
-                                               window_failure))
+        model = _product_model(shape.prune_ratio, shape.lock_ratio, a_value, d_in, d_out)
+        best = np.minimum(best, _frozen_failure(ns, model, shape.entry_eps[key], a_value, 1.0,
+                                                window_failure))
     return best
 
 
@@ -157,7 +207,7 @@ def _parts(widths_h, shape, window_failure):
     for key, count in shape.instances.items():
         ns = np.maximum(1, widths_h // key[0]).astype(float)
         decreasing += count * _instance_failure(ns, shape, key, window_failure)
-        pi = stuck_probability(shape.lock_ratio, *key)
+        pi = _stuck_probability(shape.lock_ratio, *key)
         if pi > 0.0:
             log_no_stuck += shape.layers[key] * key[0] * ns * math.log1p(-pi)
     return np.minimum(1.0, decreasing), -np.expm1(log_no_stuck)
@@ -165,8 +215,24 @@ def _parts(widths_h, shape, window_failure):
 
 def network_failure(widths_h, shape, window_failure=None):
     """Theorem 5: the proved failure probability at hidden width h (each layer i built with
-    n_i = max(1, h // d_{i-1}) neurons per block), vectorised over h."""
-    decreasing, increasing = _parts(widths_h, shape, window_failure)
+    n_i = max(1, h // d_{i-1}) neurons per block), vectorised over h.
+
+    Parameters
+    ----------
+    widths_h : int or 1-D array_like of ints in [1, N_MAX]
+        At most ``_checks.MAX_POINTS`` values.
+    shape : NetworkShape
+        From :meth:`NetworkShape.of`.
+    window_failure : None or callable w(K, eps_over_a)
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges (ResourceLimitError past the size limit).
+    """
+    widths_h = _checks.counts("widths_h", widths_h, minimum=1, maximum=N_MAX)
+    decreasing, increasing = _parts(widths_h, _check_shape(shape),
+                                    _checks.window_failure(window_failure))
     return np.minimum(1.0, decreasing + increasing)
 
 
@@ -217,7 +283,23 @@ class WidthPlan:
 
 def width_plan(shape, delta_value, window_failure=None):
     """The smallest hidden width whose Theorem 5 bound is <= delta (and under 5(C) the largest
-    width up to which every width is covered)."""
+    width up to which every width is covered).
+
+    Parameters
+    ----------
+    shape : NetworkShape
+        From :meth:`NetworkShape.of`.
+    delta_value : float in (0, 1)
+    window_failure : None or callable w(K, eps_over_a)
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges, and when no width up to N_MAX meets delta.
+    """
+    shape = _check_shape(shape)
+    delta_value = _validate.open_unit("delta_value", delta_value)
+    window_failure = _checks.window_failure(window_failure)
     cache = {}
 
     def parts(x):

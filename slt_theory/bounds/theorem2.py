@@ -27,7 +27,9 @@ import math
 import numpy as np
 from scipy import stats
 
-from ..errors import InvalidParameterError
+from .. import _validate
+from ..errors import InvalidParameterError, ResourceLimitError
+from . import _checks
 from .expressions import RHO_PROVED, _binomial_cdf, _binomial_sf, evaluate
 
 __all__ = [
@@ -43,6 +45,47 @@ S_GRID = np.geomspace(1e-6, 256.0, 650)
 #: against 50-digit arithmetic).
 LOG_MGF_MARGIN = 1e-14
 _RHO = float(RHO_PROVED)
+#: Largest n the back ends take (plan.N_MAX, the range of the bounds).
+_N_MAX = 10**12
+
+
+def _check_window(eps_value, a_value, radius=None, with_radius=False):
+    """Theorem 2'' asks a in [1/2, 1], eps in (0, 2a) and R >= a (finite; checked when
+    ``with_radius``)."""
+    a_value = _checks.interval("a_value", a_value, 0.5, 1.0)
+    eps_value = _validate.positive("eps_value", eps_value)
+    if eps_value >= 2.0 * a_value:
+        raise InvalidParameterError(
+            f"eps_value must lie in (0, 2 a_value) = (0, {2.0 * a_value!r}) (Theorem 2''), got "
+            f"{eps_value!r}")
+    if with_radius:
+        radius = _validate.finite("radius", radius)
+        if radius < a_value:
+            raise InvalidParameterError(
+                f"radius must be >= a_value = {a_value!r} (Theorem 2''), got {radius!r}")
+    return eps_value, a_value, radius
+
+
+def _check_groups(groups):
+    """A slot model: a non-empty list of SlotGroup whose log_mgf lie on S_GRID."""
+    if isinstance(groups, SlotGroup) or not isinstance(groups, (list, tuple)) or not groups:
+        raise InvalidParameterError(
+            f"groups must be a non-empty list of SlotGroup (a slot model of bounds.models), got "
+            f"{groups!r}")
+    for i, g in enumerate(groups):
+        if not isinstance(g, SlotGroup):
+            raise InvalidParameterError(f"groups[{i}] must be a SlotGroup, got {g!r}")
+        _validate.integer(f"groups[{i}].per_unit", g.per_unit, minimum=1, maximum=2**25)
+        _checks.probability(f"groups[{i}].cover_prob", g.cover_prob)
+        _checks.flag(f"groups[{i}].nonnegative", g.nonnegative)
+        mgf = g.log_mgf
+        if (not isinstance(mgf, np.ndarray) or mgf.shape != S_GRID.shape
+                or not np.issubdtype(mgf.dtype, np.floating) or np.isnan(mgf).any()
+                or np.isneginf(mgf).any()):
+            raise InvalidParameterError(
+                f"groups[{i}].log_mgf must be a float array of log E exp(-s H) on S_GRID "
+                f"(shape {S_GRID.shape}, no NaN; +inf where infinite), got {_checks.brief(mgf)}")
+    return list(groups)
 
 
 def closed_form_window_failure(K, eps_over_a):
@@ -54,7 +97,9 @@ def closed_form_window_failure(K, eps_over_a):
     >>> closed_form_window_failure(np.array([0, 60]), 0.01).round(4)
     array([1.    , 0.0026])
     """
-    log_w = evaluate("LOG_WINDOW_FAILURE", K=np.asarray(K, dtype=float), a=1.0,
+    K = _checks.counts("K", K, ndim=None, max_size=2**20).reshape(np.shape(K))  # K's shape
+    eps_over_a = _validate.positive("eps_over_a", eps_over_a)
+    log_w = evaluate("LOG_WINDOW_FAILURE", K=K, a=1.0,
                      epsilon=eps_over_a, rho=_RHO)
     return np.minimum(1.0, np.exp(np.minimum(log_w, 0.0)))
 
@@ -112,8 +157,31 @@ def cover_failure(ns, q, eps_value, a_value, window_failure=None):
     (``COVER_FAILURE``, its second term evaluated in logarithms); otherwise
     ``window_failure(K, eps_over_a)`` (vectorised over K) is summed against the binomial law, with
     the mass beyond the table charged at its last value.
+
+    Parameters
+    ----------
+    ns : int or 1-D array_like of ints in [0, 10**12]
+        At most ``_checks.MAX_POINTS`` values.
+    q : float in [0, 1]
+        The probability that a slot is in the cover block.
+    eps_value : float in (0, 2 a_value)
+    a_value : float in [1/2, 1]
+        The cover window [-a, a] (Theorem 2'').
+    window_failure : None or callable w(K, eps_over_a)
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges (ResourceLimitError past the size limits).
     """
-    ns = np.atleast_1d(np.asarray(ns, dtype=float))
+    ns = _checks.counts("ns", ns, maximum=_N_MAX)
+    q = _checks.probability("q", q)
+    eps_value, a_value, _ = _check_window(eps_value, a_value)
+    return _cover_failure(ns, q, eps_value, a_value, _checks.window_failure(window_failure))
+
+
+def _cover_failure(ns, q, eps_value, a_value, window_failure=None):
+    """:func:`cover_failure` for checked arguments (ns a 1-D float array)."""
     if q <= 0.0:
         return np.ones_like(ns)
     q = min(q, 1.0)
@@ -133,6 +201,10 @@ def cover_failure(ns, q, eps_value, a_value, window_failure=None):
             value = below + np.exp(np.minimum(log_second, 1.0))
         return np.minimum(1.0, value)
     w = _window_table(float(eps_value / a_value), window_failure)
+    if len(ns) * len(w) > 2**24:  # the pmf matrix below: 128 MB
+        raise ResourceLimitError(
+            f"the generic cover term at {len(ns)} values of n needs a {len(ns)} x {len(w)} "
+            "binomial table, more than 2**24 entries: pass fewer n per call")
     m = np.arange(len(w))
     pmf = stats.binom.pmf(m[None, :], ns[:, None], q)
     beyond = _binomial_sf(len(w) - 1, ns, q)
@@ -154,23 +226,83 @@ def cover_failure_reference(n_value, q, eps_value, a_value, window_failure=None)
 def chernoff_tail(ns, t_value, groups):
     """min(1, min_s exp(s t + n sum_g per_unit_g (log M_g(s) + margin))): a bound on
     P(sum of the extension contributions H < t) for n units (Theorem 2'', Cramer-Chernoff).
-    Exactly 0 when t <= 0 and every H >= 0."""
-    ns = np.atleast_1d(np.asarray(ns, dtype=float))
+    Exactly 0 when t <= 0 and every H >= 0.
+
+    Parameters
+    ----------
+    ns : int or 1-D array_like of ints in [0, 10**12]
+    t_value : float
+    groups : non-empty list of SlotGroup
+        A slot model of :mod:`.models` (each ``log_mgf`` on :data:`S_GRID`).
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges (ResourceLimitError past ``_checks.MAX_POINTS`` n).
+    """
+    ns = _checks.counts("ns", ns, maximum=_N_MAX)
+    t_value = _validate.finite("t_value", t_value)
+    return _chernoff_tail(ns, t_value, _check_groups(groups))
+
+
+def _chernoff_tail(ns, t_value, groups):
+    """:func:`chernoff_tail` for checked arguments (ns a 1-D float array)."""
     if t_value <= 0.0 and all(g.nonnegative for g in groups):
         return np.zeros_like(ns)
     per_unit = sum(g.per_unit * (g.log_mgf + LOG_MGF_MARGIN) for g in groups)
-    exponent = (S_GRID * t_value)[None, :] + ns[:, None] * per_unit[None, :]
-    return np.exp(np.minimum(exponent.min(axis=1), 0.0))
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge |t| overflows to +-inf: its limit
+        exponent = (S_GRID * t_value)[None, :] + ns[:, None] * per_unit[None, :]
+        best = exponent.min(axis=1)
+    undefined = np.isnan(best)
+    if undefined.any():
+        # 0 * inf (n = 0 where log M(s) = inf) or -inf + inf: such an s is charged the trivial
+        # bound 1 (exponent +inf); every other s still gives a valid bound (Lemma 9)
+        rows = exponent[undefined]
+        best[undefined] = np.where(np.isnan(rows), np.inf, rows).min(axis=1)
+    return np.exp(np.minimum(best, 0.0))
 
 
 def frozen_failure(ns, groups, eps_value, a_value, radius=1.0, window_failure=None):
     """Theorem 2'': cover(n) + 2 tail(n) for the slot model ``groups`` with cover window
-    [-a, a] and target [-radius, radius] (vectorised over n)."""
+    [-a, a] and target [-radius, radius] (vectorised over n).
+
+    Parameters
+    ----------
+    ns : int or 1-D array_like of ints in [0, 10**12]
+    groups : non-empty list of SlotGroup
+        A slot model with exactly one covering group (cover_prob > 0), of one slot per unit.
+    eps_value : float in (0, 2 a_value)
+    a_value : float in [1/2, 1]
+    radius : float >= a_value
+    window_failure : None or callable w(K, eps_over_a)
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges (ResourceLimitError past the size limits).
+    """
+    ns = _checks.counts("ns", ns, maximum=_N_MAX)
+    groups = _check_groups(groups)
+    _covering_group(groups)
+    eps_value, a_value, radius = _check_window(eps_value, a_value, radius, with_radius=True)
+    return _frozen_failure(ns, groups, eps_value, a_value, radius,
+                           _checks.window_failure(window_failure))
+
+
+def _covering_group(groups):
     covering = [g for g in groups if g.cover_prob > 0.0]
     if len(covering) != 1 or covering[0].per_unit != 1:
-        raise ValueError("a slot model has exactly one covering group with one slot per unit")
-    cover = cover_failure(ns, covering[0].cover_prob, eps_value, a_value, window_failure)
-    tail = chernoff_tail(ns, radius - a_value, groups)
+        raise InvalidParameterError(
+            "groups must be a slot model with exactly one covering group (cover_prob > 0) of "
+            f"one slot per unit, got {groups!r}")
+    return covering[0]
+
+
+def _frozen_failure(ns, groups, eps_value, a_value, radius=1.0, window_failure=None):
+    """:func:`frozen_failure` for checked arguments (ns a 1-D float array)."""
+    cover = _cover_failure(ns, _covering_group(groups).cover_prob, eps_value, a_value,
+                           window_failure)
+    tail = _chernoff_tail(ns, radius - a_value, groups)
     total = cover + 2.0 * tail
     # a NaN would pass every "<= delta" test as False but could hide an error: charge it fully
     return np.where(np.isnan(total), 1.0, np.minimum(1.0, total))

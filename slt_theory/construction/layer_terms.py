@@ -5,7 +5,8 @@ instance with their classification."""
 
 import numpy as np
 
-from .. import bounds
+from .. import _validate, bounds
+from ..errors import InvalidParameterError
 from ..solvers.subset_sum import FreezeState
 
 __all__ = [
@@ -31,9 +32,9 @@ def assign_blocks(first_state, block_size):
 
     Parameters
     ----------
-    first_state : int8 ndarray, shape (h, d_{i-1})
+    first_state : int8 ndarray, shape (h, d_{i-1}), h = d_{i-1} n_i
         FreezeState codes of U_i.
-    block_size : int
+    block_size : int >= 1
         n_i.
 
     Returns
@@ -53,7 +54,35 @@ def assign_blocks(first_state, block_size):
     >>> block, moved, several = assign_blocks(s, 2)
     >>> block.tolist(), moved.tolist(), several.tolist()
     ([0, 1, 0, 1], [False, True, True, False], [False, False, False, True])
+
+    Raises
+    ------
+    InvalidParameterError
+        When first_state is not a 2-D integer array of FreezeState codes of h = d_{i-1} n_i rows.
     """
+    block_size = _validate.integer("block_size", block_size, minimum=1)
+    codes = [int(c) for c in FreezeState]
+    if (not isinstance(first_state, np.ndarray) or first_state.ndim != 2
+            or first_state.shape[1] == 0 or first_state.dtype == bool or not np.issubdtype(first_state.dtype, np.integer)
+            or not np.isin(first_state, codes).all()):
+        raise InvalidParameterError(
+            f"first_state must be a 2-D integer array of FreezeState codes {codes} with at least "
+            f"one column (input), got {_brief(first_state)}")
+    if first_state.shape[0] != first_state.shape[1] * block_size:
+        raise InvalidParameterError(
+            f"first_state must have d_{{i-1}} * block_size = {first_state.shape[1]} * "
+            f"{block_size} rows (one block of n_i neurons per input), got shape "
+            f"{first_state.shape}")
+    return _assign_blocks(first_state, block_size)
+
+
+def _brief(value, limit=120):
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 20]}... ({type(value).__name__})"
+
+
+def _assign_blocks(first_state, block_size):
+    """:func:`assign_blocks` for checked arguments."""
     h = first_state.shape[0]
     default = np.arange(h) // block_size
     locked = first_state == FreezeState.LOCKED
@@ -79,7 +108,7 @@ class LayerTerms:
         h = self.u.shape[0]
         self.eps_i = float(bounds.evaluate("ENTRY_ERROR", epsilon=eps, l=depth,
                                            **{"d_{i-1}": self.d_in, "d_i": self.d_out}))
-        self.block, self.reassigned, several = assign_blocks(self.su, source.block_sizes[i])
+        self.block, self.reassigned, several = _assign_blocks(self.su, source.block_sizes[i])
         in_block = np.zeros((h, self.d_in), dtype=bool)
         in_block[np.arange(h), self.block] = True
         self.v_locked = self.sv == FreezeState.LOCKED

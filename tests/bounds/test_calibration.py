@@ -17,7 +17,7 @@ from benchmarks import make_calibration as mk
 from slt_theory.bounds import calibration as cal
 from slt_theory.bounds.calibration import calibrated_failure, calibrated_samples, calibrated_width
 from slt_theory.construction import FrozenSource, covers_every_target
-from slt_theory.errors import InvalidParameterError
+from slt_theory.errors import InvalidParameterError, ResourceLimitError
 from slt_theory.montecarlo import coverage_probability, upper_confidence_bound
 
 DATA = os.path.dirname(cal._MODEL)
@@ -247,3 +247,70 @@ def test_bound_reaches_the_target_fresh_seed(event, eps, delta, p, l):
     (0.005, 0.01, 0.75, 0.05), (0.001, 0.01, 0.0, 0.0)])
 def test_bound_reaches_the_target_heldout(event, eps, delta, p, l):
     assert _reaches(event, eps, delta, p, l, 10_000 if event == "samples" else 4_000, 7)
+
+
+# --------------------------------------------------------------------------- input checks (issue 12)
+
+_W = cal.slot_pmf("uniform", 0.5, 0.25)
+
+_BAD_INPUT = [
+    (cal.slot_probabilities, ("depth", 0.2, 0.1), "event"),
+    (cal.slot_probabilities, ("samples", 0.7, 0.3), "freeze_ratio"),
+    (cal.slot_probabilities, ("samples", 0.2, float("nan")), "lock_ratio"),
+    (cal.slot_pmf, ("normal", 0.5, 0.25), "law"),
+    (cal.slot_pmf, ("uniform", 1.5, 0.0), "q_free"),
+    (cal.slot_pmf, ("uniform", 0.5, -0.25), "q_locked"),
+    (cal.slot_pmf, ("uniform", 0.75, 0.5), "q_free \\+ q_locked"),
+    (cal.slot_pmf, ("uniform", 0.5, 0.25, 0.0), "grid"),
+    (cal.slot_pmf, ("uniform", 0.5, 0.25, 2.0**-17), "grid"),    # 2^18 bins
+    (cal.sum_distribution, (-1, _W, 0.0, 1.0), "n"),
+    (cal.sum_distribution, (2.5, _W, 0.0, 1.0), "n"),
+    (cal.sum_distribution, (3, _W, 1.0, 0.0), "bottom must be <= top"),
+    (cal.sum_distribution, (3, _W, 0.0, float("inf")), "top"),
+    (cal.sum_distribution, (3, _W, -1e300, 1.0), "bottom and top"),
+    (cal.sum_distribution, (3, np.array([0.5, 0.5]), 0.0, 1.0), "pmf"),     # even size
+    (cal.sum_distribution, (3, np.array([0.5, 0.6, -0.1]), 0.0, 1.0), "pmf"),
+    (cal.sum_distribution, (3, _W * 2, 0.0, 1.0), "pmf"),                    # sums to 2
+    (cal.sum_distribution, (3, np.full(3, np.nan), 0.0, 1.0), "pmf"),
+    (cal.sum_distribution, (3, "abc", 0.0, 1.0), "pmf"),
+    (cal.offset_sum_cdf, (3, _W, []), "thresholds"),
+    (cal.offset_sum_cdf, (3, _W, [np.nan]), "thresholds"),
+    (cal.offset_sum_cdf, (3, _W, ["a"]), "thresholds"),
+    (cal.offset_sum_cdf, (3, _W, [[0.5], [1.0, 2.0]]), "thresholds"),
+    (cal.p0_table, ("normal", 0.01, 40), "law"),
+    (cal.p0_table, ("uniform", "0.01", 40), "eps"),
+    (cal.p0_table, ("uniform", 0.01, -1), "k_max"),
+    (cal.p0_table, ("uniform", 0.01, cal.P0_K_MAX + 1), "k_max"),
+    (cal.p0_table, ("uniform", 0.5, 40), "outside the P0 table"),
+]
+
+
+@pytest.mark.parametrize("fn, args, name", _BAD_INPUT, ids=lambda v: getattr(v, "__name__", None))
+def test_bad_input_is_named(fn, args, name):
+    with pytest.raises(InvalidParameterError, match=name):
+        fn(*args)
+
+
+@pytest.mark.parametrize("n, bottom, top", [(10**6, 0.0, 1.0), (10**12, 0.0, 1.0),
+                                            (0, -1e6, 1e6)])
+def test_a_window_past_the_fft_limit_is_refused_before_allocating(n, bottom, top):
+    with pytest.raises(ResourceLimitError, match="MAX_FFT_SIZE"):
+        cal.sum_distribution(n, _W, bottom, top)
+
+
+def test_a_refused_long_array_is_named_briefly():
+    with pytest.raises(InvalidParameterError, match="pmf") as err:
+        cal.sum_distribution(3, _W * 2, 0.0, 1.0)
+    assert len(str(err.value)) < 400
+
+
+def test_checked_entries_give_the_numbers_of_the_cores():
+    assert cal.slot_probabilities("width", 0.2, 0.1) == cal._slot_probabilities("width", 0.2, 0.1)
+    assert np.array_equal(cal.slot_pmf(np.str_("uniform"), 0.5, 0.25), _W)
+    lo, part, below = cal.sum_distribution(7, _W, -1.0, 1.5)
+    lo2, part2, below2 = cal._sum_distribution(7, _W, -1.0, 1.5)
+    assert lo == lo2 and below == below2 and np.array_equal(part, part2)
+    assert np.array_equal(cal.offset_sum_cdf(7, list(_W), 0.5),
+                          cal._offset_sum_cdf(7, _W, np.array([0.5])))
+    assert np.array_equal(cal.p0_table("product", np.float64(0.01), np.int64(50)),
+                          cal._p0_table("product", 0.01, 50))

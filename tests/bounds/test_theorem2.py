@@ -20,6 +20,7 @@ from scipy import integrate
 
 from slt_theory import bounds
 from slt_theory.bounds import models, theorem2
+from slt_theory.errors import InvalidParameterError, ResourceLimitError
 from slt_theory.montecarlo import lower_confidence_bound
 
 # --- the cover term ------------------------------------------------------------------------
@@ -218,3 +219,83 @@ def test_fast_binomial_functions_match_an_exact_sum(k, n, q):
                                                    rel=1e-11, abs=1e-300)
     assert _binomial_sf(k, n, q) == pytest.approx(_exact_binomial_tail(k, n, q, upper=True),
                                                   rel=1e-11, abs=1e-300)
+
+
+# --- input checks of the public back ends (issue 12) ----------------------------------------
+
+_UNIFORM = models.uniform_model(0.2, 0.1, 0.75)
+S_GRID_SIZE = theorem2.S_GRID.size
+
+
+def _one_group(**changes):
+    values = {"per_unit": 1, "cover_prob": 0.5, "log_mgf": _UNIFORM[0].log_mgf,
+              "nonnegative": False}
+    values.update(changes)
+    return [theorem2.SlotGroup(**values)]
+
+
+_BAD_INPUT = [
+    (theorem2.closed_form_window_failure, ([-1], 0.01), "K"),
+    (theorem2.closed_form_window_failure, ([1.5], 0.01), "K"),
+    (theorem2.closed_form_window_failure, (["a"], 0.01), "K"),
+    (theorem2.closed_form_window_failure, ([60], 0.0), "eps_over_a"),
+    (theorem2.closed_form_window_failure, ([60], float("nan")), "eps_over_a"),
+    (theorem2.cover_failure, ([40], 1.5, 0.1, 1.0), "q"),
+    (theorem2.cover_failure, ([40], -0.1, 0.1, 1.0), "q"),
+    (theorem2.cover_failure, ([40], 0.3, 2.0, 1.0), "eps_value"),   # Theorem 2'': eps < 2a
+    (theorem2.cover_failure, ([40], 0.3, 0.1, 0.4), "a_value"),     # Theorem 2'': a >= 1/2
+    (theorem2.cover_failure, ([-3], 0.3, 0.1, 1.0), "ns"),
+    (theorem2.cover_failure, ([40], 0.3, 0.1, 1.0, "closed"), "window_failure"),
+    (theorem2.chernoff_tail, ([40], float("inf"), _UNIFORM), "t_value"),
+    (theorem2.chernoff_tail, ([40], 0.25, []), "groups"),
+    (theorem2.chernoff_tail, ([40], 0.25, _UNIFORM[0]), "groups"),
+    (theorem2.chernoff_tail, ([40], 0.25, _one_group(per_unit=0)), "per_unit"),
+    (theorem2.chernoff_tail, ([40], 0.25, _one_group(cover_prob=1.5)), "cover_prob"),
+    (theorem2.chernoff_tail, ([40], 0.25, _one_group(nonnegative=1)), "nonnegative"),
+    (theorem2.chernoff_tail, ([40], 0.25, _one_group(log_mgf=np.zeros(3))), "log_mgf"),
+    (theorem2.chernoff_tail, ([40], 0.25, _one_group(log_mgf=np.full(650, np.nan))), "log_mgf"),
+    (theorem2.frozen_failure, ([40], _UNIFORM, 0.1, 0.75, 0.5), "radius"),   # R >= a
+    (theorem2.frozen_failure, ([40], _UNIFORM, 0.1, 0.75, None), "radius"),  # was a TypeError
+    # a model without a covering group (a = 1 for product terms): was a bare ValueError
+    (theorem2.frozen_failure, ([40], models.product_model(0.0, 0.0, 1.0), 0.1, 1.0), "covering"),
+    (theorem2.frozen_failure, ([40], _UNIFORM + _UNIFORM, 0.1, 0.75), "covering"),
+]
+
+
+@pytest.mark.parametrize("fn, args, name", _BAD_INPUT, ids=lambda v: getattr(v, "__name__", None))
+def test_bad_input_is_named(fn, args, name):
+    with pytest.raises(InvalidParameterError, match=name):
+        fn(*args)
+
+
+def test_generic_cover_term_refuses_a_table_past_its_memory_limit():
+    # eps = 1e-200: the window table runs to 2^16 entries; 2^14 values of n would need 2^30
+    with pytest.raises(ResourceLimitError, match="binomial table"):
+        theorem2.cover_failure(np.arange(2**14), 1.0, 1e-200, 1.0,
+                               theorem2.closed_form_window_failure)
+
+
+def test_chernoff_tail_is_a_number_where_log_mgf_is_infinite_and_n_is_0():
+    # log M(s) = inf beyond s_600: at n = 0 (0 * inf) and at t = -1e308 (-inf + inf) the tail was
+    # NaN; such an s is charged 1, and the bound is min over the other s of exp(s t) M(s)^n
+    finite = 600
+    log_mgf = np.where(np.arange(S_GRID_SIZE) >= finite, np.inf, _UNIFORM[0].log_mgf)
+    groups = _one_group(log_mgf=log_mgf)
+    assert theorem2.chernoff_tail([0], -0.5, groups)[0] == pytest.approx(
+        math.exp(-0.5 * theorem2.S_GRID[finite - 1]), rel=1e-12)
+    assert theorem2.chernoff_tail([0], 0.5, groups)[0] == 1.0
+    assert theorem2.chernoff_tail([3], -1e308, groups)[0] == 0.0
+    assert theorem2.chernoff_tail([3], 1e308, groups)[0] == 1.0
+
+
+def test_checked_entries_give_the_numbers_of_the_cores():
+    ns = np.array([1.0, 40.0, 400.0])
+    assert np.array_equal(theorem2.cover_failure([1, 40, 400], 0.3, 0.1, 1.0),
+                          theorem2._cover_failure(ns, 0.3, 0.1, 1.0))
+    assert np.array_equal(theorem2.chernoff_tail(np.int64(40), 0.25, _UNIFORM),
+                          theorem2._chernoff_tail(np.array([40.0]), 0.25, _UNIFORM))
+    assert np.array_equal(theorem2.frozen_failure(ns, tuple(_UNIFORM), 0.1, 0.75),
+                          theorem2._frozen_failure(ns, _UNIFORM, 0.1, 0.75))
+    # the closed form keeps K's shape (a scalar stays 0-D)
+    assert np.ndim(theorem2.closed_form_window_failure(60, 0.01)) == 0
+    assert theorem2.closed_form_window_failure(np.zeros((2, 3), int), 0.5).shape == (2, 3)

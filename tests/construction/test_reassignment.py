@@ -179,3 +179,22 @@ def test_reassignment_happens_and_the_construction_still_succeeds():
         moved += result.reassigned_neurons[0] > 0
         succeeded += result.success
     assert moved >= 10 and succeeded >= 10
+
+
+@pytest.mark.parametrize("states, block_size, name", [
+    (np.zeros((4, 2)), 2, "first_state"),                       # floats
+    (np.zeros((4, 2), bool), 2, "first_state"),
+    (np.full((4, 2), 7, np.int8), 2, "first_state"),            # not a FreezeState code
+    (np.zeros(4, np.int8), 2, "first_state"),                    # 1-D
+    (np.zeros((4, 0), np.int8), 2, "first_state"),               # no input
+    ([[0, 0], [0, 0]], 1, "first_state"),                        # a list
+    (np.zeros((3, 2), np.int8), 2, "rows"),                      # h != d_{i-1} n_i
+    (np.zeros((4, 2), np.int8), 0, "block_size"),
+    (np.zeros((4, 2), np.int8), 2.5, "block_size"),
+    (np.zeros((4, 2), np.int8), True, "block_size"),
+])
+def test_assign_blocks_names_bad_input(states, block_size, name):
+    from slt_theory.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=name):
+        assign_blocks(states, block_size)
