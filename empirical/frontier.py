@@ -182,10 +182,41 @@ def _model_kwargs(model, width, depth, dataset):
                 batch_norm=True)
 
 
-@functools.lru_cache(maxsize=4096)
 def n_weights(model: str, width, depth: int, dataset: str) -> int:
     """Weights of the source (entries of its supermask layers), counted on the built model so
-    that the count and the trained network can never disagree."""
+    that the count and the trained network can never disagree.
+
+    Parameters
+    ----------
+    model : {"mlp", "conv6"}
+    width : int in [1, MAX_MLP_WIDTH] (MLP hidden units) or float in (0, MAX_CONV6_WIDTH]
+        (Conv6 width factor)
+    depth : int in [1, MAX_DEPTH]
+        Hidden layers of the MLP (Conv6 has its fixed depth; still checked).
+    dataset : one of INPUT_SHAPES
+
+    Raises
+    ------
+    InvalidParameterError
+        For a value outside these ranges.
+    """
+    model = _validate.choice("model", model, ("mlp", "conv6"))
+    dataset = _validate.choice("dataset", dataset, tuple(INPUT_SHAPES))
+    depth = _validate.integer("depth", depth, 1, MAX_DEPTH)
+    if model == "mlp":
+        width = _validate.integer("width", width, 1, MAX_MLP_WIDTH)
+    else:
+        width = _validate.positive("width", width)
+        if width > MAX_CONV6_WIDTH:
+            raise InvalidParameterError(
+                f"width must be at most MAX_CONV6_WIDTH = {MAX_CONV6_WIDTH} for conv6, got "
+                f"{width!r}")
+    return _n_weights(model, width, depth, dataset)
+
+
+@functools.lru_cache(maxsize=4096)
+def _n_weights(model, width, depth, dataset):
+    """:func:`n_weights` for checked arguments (cached: the frontier asks for the same few)."""
     from .models import build_model, count_weights
 
     return count_weights(build_model(model, **_model_kwargs(model, width, depth, dataset)))
@@ -213,7 +244,7 @@ def narrower_width(config: FrontierConfig, bits: float):
     else:
         top = max(1, int(round(256 * config.reference_width)))
         candidates = [j / 256 for j in range(1, top + 1)]
-    return min(candidates, key=lambda w: (abs(n_weights(config.model, w, config.depth,
+    return min(candidates, key=lambda w: (abs(_n_weights(config.model, w, config.depth,
                                                         config.dataset) - bits), w))
 
 
@@ -227,7 +258,7 @@ def settings(config: FrontierConfig):
     Keys: freeze_ratio, kind, width, prune_ratio, lock_ratio, keep_share, sparsity.
     """
     _config(config)
-    n_ref = n_weights(config.model, config.reference_width, config.depth, config.dataset)
+    n_ref = _n_weights(config.model, config.reference_width, config.depth, config.dataset)
     out = []
     budgets = ((0.0,) if config.include_reference else ()) + config.freeze_ratios
     for f in budgets:

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _validate
 from . import _checks
 from .expressions import evaluate
-from .theorem2 import SlotGroup, log_mgf_on_grid
+from .theorem2 import SlotGroup, _log_mgf_on_grid
 
 __all__ = ["A_PRODUCT", "A_UNIFORM", "product_model", "stuck_probability", "uniform_model"]
 
@@ -56,7 +56,7 @@ def uniform_model(prune_ratio, lock_ratio, a_value):
 def _uniform_model(prune_ratio, lock_ratio, a_value):
     """:func:`uniform_model` for checked arguments."""
     free = 1.0 - prune_ratio - lock_ratio
-    log_mgf = log_mgf_on_grid("UNIFORM_SLOT_MGF", a=float(a_value), p_prune=float(prune_ratio),
+    log_mgf = _log_mgf_on_grid("UNIFORM_SLOT_MGF", a=float(a_value), p_prune=float(prune_ratio),
                               p_lock=float(lock_ratio))
     return [SlotGroup(1, free * a_value, log_mgf, lock_ratio == 0.0)]
 
@@ -108,7 +108,7 @@ def _product_model(prune_ratio, lock_ratio, a_value, d_in=1, d_out=1):
     weight = float(evaluate("PRODUCT_COVER_WEIGHT", a=a_value))
     groups = [SlotGroup(
         1, home_free * weight,
-        log_mgf_on_grid("PRODUCT_SLOT_MGF", a=float(a_value), c=weight, phi=home_free,
+        _log_mgf_on_grid("PRODUCT_SLOT_MGF", a=float(a_value), c=weight, phi=home_free,
                         kappa=home_locked),
         home_locked == 0.0)]
     if d_in > 1 and lock_ratio > 0.0:
@@ -116,7 +116,7 @@ def _product_model(prune_ratio, lock_ratio, a_value, d_in=1, d_out=1):
         other_locked = float(evaluate("OTHER_LOCKED", **shape))
         groups.append(SlotGroup(
             d_in - 1, 0.0,
-            log_mgf_on_grid("PRODUCT_SLOT_MGF", a=float(a_value), c=0.0, phi=other_free,
+            _log_mgf_on_grid("PRODUCT_SLOT_MGF", a=float(a_value), c=0.0, phi=other_free,
                             kappa=other_locked),
             False))
     return groups

@@ -308,9 +308,51 @@ def _frozen_failure(ns, groups, eps_value, a_value, radius=1.0, window_failure=N
     return np.where(np.isnan(total), 1.0, np.minimum(1.0, total))
 
 
-@functools.lru_cache(maxsize=4096)
+#: The slot MGFs of :mod:`.expressions` and their symbols other than s.
+_SLOT_MGFS = {"UNIFORM_SLOT_MGF": ("a", "p_lock", "p_prune"),
+              "PRODUCT_SLOT_MGF": ("a", "c", "kappa", "phi")}
+
+
 def log_mgf_on_grid(expr_name, **values):
-    """log of a slot MGF expression of :mod:`.expressions` on :data:`S_GRID` (cached)."""
+    """log of a slot MGF expression of :mod:`.expressions` on :data:`S_GRID` (+inf where the
+    MGF is not a positive finite number).
+
+    Parameters
+    ----------
+    expr_name : {"UNIFORM_SLOT_MGF", "PRODUCT_SLOT_MGF"}
+    **values : float
+        Exactly the expression's symbols other than s: ``a`` in [1/2, 1] (the cover window) and,
+        for the uniform slot, ``p_prune``, ``p_lock`` (a freeze split, Theorem 2''); for the
+        product slot, ``c`` (the cover weight) and ``phi``, ``kappa`` (the probabilities of a
+        free and of a forced-in term), each in [0, 1], with phi + kappa <= 1 (Theorem 4'').
+
+    Raises
+    ------
+    InvalidParameterError
+        For another name, a missing or extra symbol, or a value outside these ranges.
+    """
+    names = _SLOT_MGFS.get(expr_name) if isinstance(expr_name, str) else None
+    if names is None:
+        raise InvalidParameterError(
+            f"expr_name must be one of {sorted(_SLOT_MGFS)}, got {_checks.brief(expr_name)}")
+    if sorted(values) != list(names):
+        raise InvalidParameterError(
+            f"{expr_name} takes exactly the values {list(names)}, got {sorted(values)}")
+    a = _checks.interval("a", values["a"], 0.5, 1.0)
+    if expr_name == "UNIFORM_SLOT_MGF":
+        p_prune, p_lock = _validate.freeze_split(values["p_prune"], values["p_lock"])
+        return _log_mgf_on_grid(expr_name, a=a, p_lock=p_lock, p_prune=p_prune)
+    c, phi, kappa = (_checks.probability(n, values[n]) for n in ("c", "phi", "kappa"))
+    if phi + kappa > 1.0:
+        raise InvalidParameterError(
+            f"phi + kappa must be at most 1 (probabilities of disjoint events), got "
+            f"{phi!r} + {kappa!r}")
+    return _log_mgf_on_grid(expr_name, a=a, c=c, kappa=kappa, phi=phi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _log_mgf_on_grid(expr_name, **values):
+    """:func:`log_mgf_on_grid` for checked values (cached: the models ask for the same few)."""
     with np.errstate(over="ignore"):
         mgf = np.asarray(evaluate(expr_name, s=S_GRID, **values), dtype=float)
     out = np.full_like(S_GRID, np.inf)

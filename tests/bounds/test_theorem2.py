@@ -299,3 +299,23 @@ def test_checked_entries_give_the_numbers_of_the_cores():
     # the closed form keeps K's shape (a scalar stays 0-D)
     assert np.ndim(theorem2.closed_form_window_failure(60, 0.01)) == 0
     assert theorem2.closed_form_window_failure(np.zeros((2, 3), int), 0.5).shape == (2, 3)
+
+
+@pytest.mark.parametrize("name, values, says", [
+    ("C_SYMBOLIC", {"a": 0.75, "p_prune": 0.2, "p_lock": 0.1}, "expr_name"),
+    ("UNIFORM_SLOT_MGF", {"a": 0.75, "p_prune": 0.2}, "takes exactly"),
+    ("UNIFORM_SLOT_MGF", {"a": 0.4, "p_prune": 0.2, "p_lock": 0.1}, "a must lie"),
+    ("UNIFORM_SLOT_MGF", {"a": 0.75, "p_prune": 0.6, "p_lock": 0.5}, "lock"),
+    ("PRODUCT_SLOT_MGF", {"a": 0.7, "c": 0.2, "phi": 0.7, "kappa": 0.4}, r"phi \+ kappa"),
+    ("PRODUCT_SLOT_MGF", {"a": 0.7, "c": [0.2], "phi": 0.5, "kappa": 0.3}, "c"),
+])
+def test_log_mgf_on_grid_refuses_bad_values_by_name(name, values, says):
+    # issue 12: a list value was lru_cache's "unhashable" TypeError, a wrong name a KeyError
+    with pytest.raises(InvalidParameterError, match=says):
+        theorem2.log_mgf_on_grid(name, **values)
+
+
+def test_log_mgf_on_grid_checked_equals_its_cached_core():
+    values = {"a": 0.7, "c": 0.2, "phi": 0.5, "kappa": 0.3}
+    np.testing.assert_array_equal(theorem2.log_mgf_on_grid("PRODUCT_SLOT_MGF", **values),
+                                  theorem2._log_mgf_on_grid("PRODUCT_SLOT_MGF", **values))

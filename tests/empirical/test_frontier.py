@@ -249,3 +249,15 @@ def test_run_frontier_refuses_before_writing(tmp_path, monkeypatch, configs, kwa
     with pytest.raises(InvalidParameterError):
         frontier.run_frontier(configs, kwargs.pop("out"), **kwargs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+
+@pytest.mark.parametrize("args, says", [
+    (("mlp", 1.5, 1, "digits"), "width"),  # was silently cut to 1 unit
+    (("gin", 4, 1, "digits"), "model"),
+    (("mlp", 4, 1, "imagenet"), "dataset"),  # was a KeyError
+    (("conv6", 17.0, 1, "digits32"), "MAX_CONV6_WIDTH"),
+    (("mlp", [4], 1, "digits"), "width"),  # was lru_cache's unhashable TypeError
+])
+def test_n_weights_refuses_bad_arguments_by_name(args, says):
+    with pytest.raises(InvalidParameterError, match=says):
+        frontier.n_weights(*args)

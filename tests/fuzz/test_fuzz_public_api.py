@@ -87,7 +87,8 @@ def _public_callables():
                 names = [n for n, v in vars(module).items() if not n.startswith("_")
                          and getattr(v, "__module__", None) == module.__name__]
             for name in names:
-                obj = getattr(module, name)
+                # a decorated function (functools.lru_cache, wraps) is the function it wraps
+                obj = inspect.unwrap(getattr(module, name))
                 if inspect.isclass(obj) and issubclass(obj, (BaseException, enum.Enum)):
                     continue
                 if inspect.isfunction(obj) or inspect.isclass(obj):
