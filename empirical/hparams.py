@@ -22,6 +22,7 @@ from slt_theory.errors import InvalidParameterError
 
 from ._checks import count, flag, in_range, int_tuple, nonnegative, optional_path, text
 from .freezing import ALLOCATIONS, LOCK_METHODS
+from .imagefolder import MAX_IMAGE_SIZE
 from .init import InitSpec
 
 __all__ = ["SupermaskConfig", "DataHparams", "ModelHparams", "TrainHparams", "RunHparams",
@@ -175,7 +176,9 @@ class DataHparams:
         by 4 pixels plus a horizontal flip; ``resized_crop_flip`` is ImageNet's RandomResizedCrop
         plus flip (evaluation then uses Resize + CenterCrop).
     image_size : int
-        Side of the square crops of image folders (ImageNet: 224), >= 8. Other data sets ignore it.
+        Side of the square crops of image folders (ImageNet: 224), in [8, MAX_IMAGE_SIZE = 4096]
+        (refused here, before a run folder exists, rather than when the folder loads). Other
+        data sets ignore it.
     """
 
     dataset: str = "digits"
@@ -194,6 +197,10 @@ class DataHparams:
         object.__setattr__(self, "val_fraction", ratio("val_fraction", self.val_fraction))
         choice("augment", text("augment", self.augment), set(AUGMENTS))
         object.__setattr__(self, "image_size", count("image_size", self.image_size, 8))
+        if self.image_size > MAX_IMAGE_SIZE:
+            raise InvalidParameterError(
+                f"image_size must be at most MAX_IMAGE_SIZE = {MAX_IMAGE_SIZE}, got "
+                f"{self.image_size!r}")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -42,9 +42,14 @@ import time
 
 import slt_theory
 from slt_theory import _display, _validate, bounds
+from slt_theory.construction import MAX_SOURCE_WEIGHTS
+from slt_theory.construction.verification import MAX_SEEDS
+from slt_theory.montecarlo.draws import MAX_TRIALS
 from slt_theory.runs.executor import check_executor_arguments
 from slt_theory.runs.provenance import git_commit, write_text_atomic
 from slt_theory.runs.runstore import run_sweep
+
+from . import frontier, width_sweep
 
 STAGES = ("bounds", "montecarlo", "construction", "width_sweep", "frontier")
 
@@ -72,6 +77,61 @@ class Scale:
     bounds_eps: tuple = (0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
     bounds_deltas: tuple = (0.1, 0.01)
     sweep_eps: tuple = (0.2, 0.1, 0.05)
+
+    def __post_init__(self):
+        # A Scale made by a user is checked when made, so that no stage starts writing with a
+        # value its computation would refuse later (issue 12); the caps are the modules' own.
+        for name, (check, lo, hi) in _SCALE_FIELDS.items():
+            value = getattr(self, name)
+            if check == "int":
+                value = _validate.integer(name, value, lo, hi)
+            elif check == "real":
+                value = _real_in(name, value, lo, hi)
+            else:
+                if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) \
+                        or not value or len(value) > _MAX_GRID:
+                    raise slt_theory.InvalidParameterError(
+                        f"{name} must be a non-empty tuple of at most {_MAX_GRID} values, got "
+                        f"{value!r:.120}")
+                item = _validate.integer if check == "ints" else _real_in
+                value = tuple(item(f"{name}[{i}]", v, lo, hi) for i, v in enumerate(value))
+            object.__setattr__(self, name, value)
+
+
+def _real_in(name, value, lo, hi):
+    """A finite real in (lo, hi], or in (lo, 1) where hi is :data:`_OPEN_ONE` (eps, delta and
+    freeze ratios); lo is open because eps, widths and shares are positive."""
+    value = _validate.finite(name, value)
+    if hi is _OPEN_ONE:
+        if not lo < value < 1.0:
+            raise slt_theory.InvalidParameterError(
+                f"{name} must lie in ({lo:g}, 1), got {value!r}")
+    elif not lo < value <= hi:
+        raise slt_theory.InvalidParameterError(
+            f"{name} must lie in ({lo:g}, {hi:g}], got {value!r}")
+    return value
+
+
+_MAX_GRID = 64  # values in one grid of a scale (the paper scale's largest has 13)
+_OPEN_ONE = object()  # a high end of 1, itself excluded
+#: Scale field -> ("int" | "real" | "ints" | "reals", low, high) (ints: [low, high], reals: (low,
+#: high]); the highs are the caps of the modules each field feeds.
+_SCALE_FIELDS = {
+    "mc_eps": ("reals", 0.0, _OPEN_ONE), "mc_trials": ("int", 1, MAX_TRIALS),
+    "construction_widths": ("ints", 1, MAX_SOURCE_WEIGHTS),
+    "construction_seeds": ("int", 1, MAX_SEEDS),
+    "sweep_widths": ("ints", 1, width_sweep.MAX_WIDTH),
+    "sweep_seeds": ("ints", 0, width_sweep.MAX_SEED),
+    "sweep_steps": ("ints", 1, width_sweep.MAX_STEPS), "sweep_keep_shares": ("reals", 0.0, 1.0),
+    "frontier_seeds": ("int", 1, MAX_SEEDS),
+    "frontier_conv6_width": ("real", 0.0, frontier.MAX_CONV6_WIDTH),
+    "frontier_mlp_width": ("int", 1, frontier.MAX_MLP_WIDTH),
+    "frontier_freeze_ratios": ("reals", 0.0, _OPEN_ONE),
+    "frontier_keep_shares": ("reals", 0.0, 1.0), "frontier_lock_shares": ("reals", 0.0, _OPEN_ONE),
+    "frontier_epochs": ("int", 1, frontier.MAX_EPOCHS),
+    "bounds_eps": ("reals", 0.0, _OPEN_ONE), "bounds_deltas": ("reals", 0.0, _OPEN_ONE),
+    "sweep_eps": ("reals", 0.0, _OPEN_ONE),
+}
 
 
 SCALES = {

@@ -47,3 +47,13 @@ def test_folder_data_checks_its_fields(tmp_path, writers):
             imagefolder.FolderData(**(fields | bad))
     with pytest.raises(InvalidParameterError, match="augment"):
         imagefolder.imagenet_folder(tmp_path, augment="yes")
+
+
+def test_data_hparams_refuse_an_image_size_the_loader_would_refuse():
+    # issue 12: the cap held only when the folder loaded; the hyperparameters now refuse it, so
+    # `slt train --image-size 5000` stops before its run folder exists
+    from empirical.hparams import DataHparams
+
+    with pytest.raises(InvalidParameterError, match="MAX_IMAGE_SIZE"):
+        DataHparams(image_size=imagefolder.MAX_IMAGE_SIZE + 1)
+    assert DataHparams(image_size=imagefolder.MAX_IMAGE_SIZE).image_size == 4096

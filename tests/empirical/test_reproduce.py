@@ -2,6 +2,7 @@
 them and reads as text (no Python reprs, no None), the summary is strict JSON, and a second run
 reuses the finished runs and writes the same tables."""
 
+import dataclasses
 import json
 import re
 
@@ -11,7 +12,7 @@ pytest.importorskip("torch")
 
 from empirical.cli import main  # noqa: E402
 from empirical.reproduce import (  # noqa: E402
-    FIGURE_MODULES, STAGES, TARGETS, reproduce, stage_bounds, stage_construction, stage_frontier,
+    FIGURE_MODULES, SCALES, STAGES, TARGETS, reproduce, stage_bounds, stage_construction, stage_frontier,
     stage_montecarlo, stage_width_sweep,
 )
 from slt_theory.bounds import latex_table  # noqa: E402
@@ -146,3 +147,21 @@ def test_a_stage_takes_a_str_folder_and_a_scale_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rows = stage_bounds("new/bounds", "smoke", progress=False)
     assert (tmp_path / "new" / "bounds" / "bounds.csv").is_file() and len(rows) == 4
+
+
+@pytest.mark.parametrize("field, value, says", [
+    ("mc_trials", -1, "mc_trials"),  # was accepted; the stage wrote its folder, then failed
+    ("mc_eps", (1.0,), r"mc_eps\[0\] must lie in \(0, 1\)"),
+    ("sweep_seeds", (0.5,), r"sweep_seeds\[0\]"),
+    ("frontier_epochs", True, "frontier_epochs"),
+    ("frontier_keep_shares", "ab", "frontier_keep_shares"),
+    ("frontier_conv6_width", 20.0, "frontier_conv6_width"),
+])
+def test_a_scale_with_a_bad_field_is_refused_when_made(field, value, says):
+    with pytest.raises(InvalidParameterError, match=says):
+        dataclasses.replace(SCALES["smoke"], **{field: value})
+
+
+def test_the_shipped_scales_pass_their_own_checks():
+    for scale in SCALES.values():
+        assert dataclasses.replace(scale) == scale

@@ -31,7 +31,7 @@ NOT_FUZZED = {
         "slt_theory.montecarlo.required.SearchStep",
         "empirical.cli_size.ModelSize", "empirical.ticket.SizeReport",
         "empirical.paired.PairedDifference", "empirical.configs.Resolved",
-        "empirical.train.RunState", "empirical.data.Split", "empirical.reproduce.Scale")},
+        "empirical.train.RunState", "empirical.data.Split")},
     # command-line plumbing
     **{q: _CLI for q in (
         "slt_theory.montecarlo.cli_mc.configure", "slt_theory.montecarlo.cli_mc.run",
