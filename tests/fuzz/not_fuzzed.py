@@ -72,7 +72,3 @@ NOT_FUZZED = {
     "slt_theory.bounds.expressions.BinomialCDF": "a sympy Function class",
     "slt_theory.bounds.expressions.BinomialSF": "a sympy Function class",
 }
-
-#: Not reached yet: each table file (tables_backends.py, tables_report.py, tables_pipelines.py,
-#: tables_inputs.py) lists in its OWED the public callables of its area that still owe a row, so
-#: that the guard still catches every *new* public callable. test_fuzz_public_api.py joins them.

@@ -187,6 +187,3 @@ BACKENDS = [
           {"0": STATES, "1": ints(2, 1, 3)},
           {"0": STATES[0], "1": 2}),
 ]
-
-#: Public callables of this area that still owe a row (move each into the table above).
-OWED: dict = {}

@@ -393,6 +393,3 @@ INPUTS = [
           {"0": paths("ck.pt", "missing.pt"), "1": ["damaged", "", None, 3, b"x", _Opaque()]},
           {"0": "ck.pt", "1": "damaged"}, setup=_run_folders),
 ]
-
-#: Public callables of this area that still owe a row (move each into the table above).
-OWED: dict = {}

@@ -1,5 +1,6 @@
-"""The fuzz table of the empirical pipelines (frontier, width_sweep, reproduce stages, train callbacks): every public callable with the kinds of its parameters,
-good base arguments and the errors it documents (fuzz_harness.Entry).
+"""The fuzz table of the empirical pipelines (frontier, width_sweep, reproduce stages, train
+callbacks): every public callable with the kinds of its parameters, good base arguments and the
+errors it documents (fuzz_harness.Entry).
 
 Every entry is named ``pipe_...`` so that ``-k pipe_`` selects this table. Valid calls train
 networks, so they are kept tiny: a 4-unit MLP on digits for one epoch, two Adam steps of a
@@ -341,6 +342,3 @@ CALLBACKS_ROWS = [
 
 #: The rows of this table (test_fuzz_public_api.py runs them).
 PIPELINES: list = FRONTIER + WIDTH_SWEEP + REPRODUCE + CALLBACKS_ROWS
-
-#: Public callables of this area that still owe a row (move each into the table above).
-OWED: dict = {}

@@ -1,5 +1,6 @@
-"""The fuzz table of the report package of empirical (figure modules, page, summary, tables, style): every public callable with the kinds of its parameters,
-good base arguments and the errors it documents (fuzz_harness.Entry).
+"""The fuzz table of the report package of empirical (figure modules, page, summary, tables,
+style): every public callable with the kinds of its parameters, good base arguments and the
+errors it documents (fuzz_harness.Entry).
 
 The figure modules draw from small tables that a stage wrote: their rows here are a few rows of
 the stored quick report (results/quick_report), and ``_run_folders`` writes them into the call's
@@ -438,6 +439,3 @@ REPORT = [
           {"0": _fresh_figure, "1": "fig", "formats": ("png",)}, setup=_plain_files,
           covers=("empirical.report.style.save",)),
 ]
-
-#: Public callables of this area that still owe a row (move each into the table above).
-OWED: dict = {}
