@@ -233,7 +233,7 @@ def chernoff_tail(ns, t_value, groups):
     ns : int or 1-D array_like of ints in [0, 10**12]
     t_value : float
     groups : non-empty list of SlotGroup
-        A slot model of :mod:`.models` (each ``log_mgf`` on :data:`S_GRID`).
+        A slot model of :mod:`slt_theory.bounds.models` (each ``log_mgf`` on :data:`S_GRID`).
 
     Raises
     ------
