@@ -84,6 +84,12 @@ def _check_stages(name, mapping, value_ok, allowed):
             raise InvalidParameterError(f"{name}[{stage!r}] must be {allowed}, got {value!r:.200}")
 
 
+def _check_results(results):
+    """``results`` of render and findings: stage name -> what the stage returned."""
+    _check_stages("results", results, lambda v: isinstance(v, (list, dict)),
+                  "what the stage returned (rows, or the frontier's dict)")
+
+
 def _seconds_ok(value):
     """Whether ``value`` is a wall time: a finite real >= 0 (never a boolean)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -288,8 +294,7 @@ def render(results, timings, notes, *, title, made_by):
         When an argument is not of the kind above, or a stage's results do not have the shape
         that stage returns (the message names the stage and what was wrong).
     """
-    _check_stages("results", results, lambda v: isinstance(v, (list, dict)),
-                 "what the stage returned (rows, or the frontier's dict)")
+    _check_results(results)
     _check_stages("notes", notes, lambda v: v is None or isinstance(v, str), "a string or None")
     for name, value in (("title", title), ("made_by", made_by)):
         if not isinstance(value, str):

@@ -6,7 +6,14 @@ aligned text (slt_theory._display, as every `slt` command prints).
 from slt_theory import _display
 from slt_theory.errors import InvalidParameterError
 
-from .page import _SHAPE_ERRORS, STAGE_TITLES, _check_stages, _seconds_ok, _stage_failed
+from .page import (
+    _SHAPE_ERRORS,
+    STAGE_TITLES,
+    _check_results,
+    _check_stages,
+    _seconds_ok,
+    _stage_failed,
+)
 
 __all__ = ["findings", "text"]
 
@@ -60,8 +67,7 @@ def findings(results, timings, report, figures):
         When an argument is not of the kind above, or a stage's results do not have the shape
         that stage returns (the message names the stage and what was wrong).
     """
-    _check_stages("results", results, lambda v: isinstance(v, (list, dict)),
-                  "what the stage returned (rows, or the frontier's dict)")
+    _check_results(results)
     _check_stages("timings", timings, _seconds_ok, "wall seconds (a finite real >= 0)")
     _check_stages("figures", figures, lambda v: v is None or isinstance(v, str),
                   "a path (str) or None")
